@@ -70,6 +70,26 @@ public sealed class Checkpoint : IDisposable
         return model.LoadStateDict(checkpoint.StateDict(), strict);
     }
 
+    /// <summary>
+    /// Writes plain values (see <see cref="Root"/> for the types) in torch.save's format, atomically:
+    /// the previous file stays intact if writing fails.
+    /// </summary>
+    public static void Save(string path, object? root) => Save(path, root, wrap: null);
+
+    /// <summary>Writes a bare state dict (an OrderedDict of tensors), as a released weights file is.</summary>
+    public static void SaveStateDict(string path, IEnumerable<KeyValuePair<string, Tensor>> entries) =>
+        Save(path, ToOrderedDict(entries));
+
+    internal static void Save(string path, object? root, Func<Stream, Stream>? wrap) =>
+        AtomicFile.Write(path, stream => TorchArchiveWriter.Write(stream, root), wrap);
+
+    internal static PickleDict ToOrderedDict(IEnumerable<KeyValuePair<string, Tensor>> entries)
+    {
+        var dict = new PickleDict(ordered: true);
+        foreach (var (key, tensor) in entries) dict[key] = tensor;
+        return dict;
+    }
+
     public void Dispose()
     {
         foreach (var tensor in tensors) tensor.Dispose();

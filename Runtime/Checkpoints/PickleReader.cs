@@ -200,7 +200,7 @@ internal sealed class PickleReader
     {
         var bytes = ReadBytes(count);
         var value = new BigInteger(bytes, isUnsigned: false, isBigEndian: false);
-        return value >= long.MinValue && value <= long.MaxValue ? (long)value : value;
+        return value >= long.MinValue && value <= long.MaxValue ? (object)(long)value : value;
     }
 
     private string ReadLine(int at)
