@@ -30,6 +30,7 @@ namespace {
 
 struct StoreBox {
   c10::intrusive_ptr<::c10d::Store> store;
+  std::string host;
   std::string address;
 };
 
@@ -193,7 +194,7 @@ DSL_API void* dsl_dist_store_create(const char* host, int port, int world_size, 
                                (is_master ? "listening" : "connecting") + ", world size " +
                                std::to_string(world_size) + "): " + e.what_without_backtrace());
     }
-    return new StoreBox{store, std::string(host) + ":" + std::to_string(port)};
+    return new StoreBox{store, host, std::string(host) + ":" + std::to_string(port)};
 #else
     no_gloo();
 #endif
@@ -232,9 +233,9 @@ DSL_API void* dsl_dist_group_create(void* store, const char* prefix, const char*
     c10::intrusive_ptr<::c10d::ProcessGroup> group;
     if (name == "gloo") {
       auto options = ::c10d::ProcessGroupGloo::Options::create(timeout);
-      // Loopback is always there; other hosts resolve through the machine's own hostname.
-      const char* master = std::getenv("MASTER_ADDR");
-      const bool local = !master || std::string(master) == "127.0.0.1" || std::string(master) == "localhost";
+      // A job on loopback stays on loopback; across machines gloo binds to the address of this host's name.
+      const auto& master = static_cast<StoreBox*>(store)->host;
+      const bool local = master == "127.0.0.1" || master == "localhost" || master == "::1";
       options->devices.push_back(local ? ::c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1")
                                        : ::c10d::ProcessGroupGloo::createDefaultDevice());
       group = c10::make_intrusive<::c10d::ProcessGroupGloo>(scoped, rank, world_size, options);
