@@ -62,7 +62,7 @@ public sealed partial class Tensor : IDisposable
         var count = Numel(shape);
         if (count != data.Length)
             throw new ArgumentException($"shape [{string.Join(", ", shape.ToArray())}] holds {count} elements but {data.Length} were given");
-        var target = device ?? Device.Cpu;
+        var target = Available(device);
         fixed (T* pointer = data)
         fixed (long* dims = shape)
             return new Tensor(NativeMethods.dsl_tensor_from_data(pointer, (int)dtype, dims, shape.Length, (int)target.Type, target.Index));
@@ -84,7 +84,7 @@ public sealed partial class Tensor : IDisposable
 
     public static unsafe Tensor Full(ReadOnlySpan<long> shape, double value, DType dtype = DType.Float32, Device? device = null)
     {
-        var target = device ?? Device.Cpu;
+        var target = Available(device);
         fixed (long* dims = shape)
             return new Tensor(NativeMethods.dsl_tensor_full(dims, shape.Length, value, (int)dtype, (int)target.Type, target.Index));
     }
@@ -95,7 +95,7 @@ public sealed partial class Tensor : IDisposable
 
     public static unsafe Tensor Empty(ReadOnlySpan<long> shape, DType dtype = DType.Float32, Device? device = null)
     {
-        var target = device ?? Device.Cpu;
+        var target = Available(device);
         fixed (long* dims = shape)
             return new Tensor(NativeMethods.dsl_tensor_empty(dims, shape.Length, (int)dtype, (int)target.Type, target.Index));
     }
@@ -103,7 +103,7 @@ public sealed partial class Tensor : IDisposable
     /// <summary>Uniform [0, 1) values from libtorch's generator (seed it with <see cref="Torch.ManualSeed"/>).</summary>
     public static unsafe Tensor Rand(ReadOnlySpan<long> shape, DType dtype = DType.Float32, Device? device = null)
     {
-        var target = device ?? Device.Cpu;
+        var target = Available(device);
         fixed (long* dims = shape)
             return new Tensor(NativeMethods.dsl_tensor_rand(dims, shape.Length, 0, (int)dtype, (int)target.Type, target.Index));
     }
@@ -111,7 +111,7 @@ public sealed partial class Tensor : IDisposable
     /// <summary>Standard normal values from libtorch's generator.</summary>
     public static unsafe Tensor Randn(ReadOnlySpan<long> shape, DType dtype = DType.Float32, Device? device = null)
     {
-        var target = device ?? Device.Cpu;
+        var target = Available(device);
         fixed (long* dims = shape)
             return new Tensor(NativeMethods.dsl_tensor_rand(dims, shape.Length, 1, (int)dtype, (int)target.Type, target.Index));
     }
@@ -120,8 +120,16 @@ public sealed partial class Tensor : IDisposable
 
     public static Tensor Arange(double start, double end, double step = 1, DType dtype = DType.Int64, Device? device = null)
     {
-        var target = device ?? Device.Cpu;
+        var target = Available(device);
         return new Tensor(NativeMethods.dsl_tensor_arange(start, end, step, (int)dtype, (int)target.Type, target.Index));
+    }
+
+    /// <summary>The requested device (CPU by default), checked before libtorch sees it so a missing GPU is a clear error.</summary>
+    private static Device Available(Device? device)
+    {
+        var target = device ?? Device.Cpu;
+        target.EnsureAvailable();
+        return target;
     }
 
     // ---- metadata ----

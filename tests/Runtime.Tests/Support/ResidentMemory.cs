@@ -1,0 +1,27 @@
+namespace Dsl.Runtime.Tests.Support;
+
+/// <summary>The process's resident set size, read from /proc/self/status (Linux).</summary>
+internal static class ResidentMemory
+{
+    public static long Bytes()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (!line.StartsWith("VmRSS:", StringComparison.Ordinal)) continue;
+            var kilobytes = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            return kilobytes * 1024;
+        }
+        throw new InvalidOperationException("/proc/self/status has no VmRSS line");
+    }
+
+    /// <summary>RSS after a full managed collection, so finalizer-freed native memory is counted out.</summary>
+    public static long BytesAfterCollection()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return Bytes();
+    }
+
+    public const long Megabyte = 1024 * 1024;
+}
