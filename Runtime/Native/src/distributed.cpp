@@ -167,7 +167,7 @@ namespace {
 [[noreturn]] void no_gloo() {
   throw std::runtime_error(
       "distributed training was not compiled in: the gloo headers were missing when libdsltorch was built "
-      "(install libgloo-dev and rebuild)");
+      "(install libgloo-dev, delete Runtime/Native/build and build again)");
 }
 }  // namespace
 #endif
