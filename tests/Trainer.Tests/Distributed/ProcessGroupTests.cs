@@ -46,6 +46,14 @@ public sealed class ProcessGroupTests
     }
 
     [Fact]
+    public void MetricsAreSummedAcrossRanks()
+    {
+        var sums = RankThreads.Run(2, group => DistributedContext.FromGroup(group).SumAcrossRanks(group.Rank + 0.5, 10));
+        Assert.All(sums, s => Assert.Equal(new[] { 2.0, 20.0 }, s));
+        Assert.Equal(new[] { 1.5 }, DistributedContext.Single().SumAcrossRanks(1.5));
+    }
+
+    [Fact]
     public void NcclOnACpuLibtorchIsAClearError()
     {
         if (DistributedBackends.NcclCompiled) return;
