@@ -6,6 +6,7 @@
 #include "shim.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -241,6 +242,9 @@ DSL_API void* dsl_dist_group_create(void* store, const char* prefix, const char*
       group = c10::make_intrusive<::c10d::ProcessGroupGloo>(scoped, rank, world_size, options);
     } else if (name == "nccl") {
 #ifdef USE_C10D_NCCL
+      // NCCL waits on the GPU stream; only its watchdog turns an overdue collective into an error, and it
+      // does so when asynchronous error handling is on (read when the group is created).
+      setenv("NCCL_ASYNC_ERROR_HANDLING", "1", 0);
       auto options = ::c10d::ProcessGroupNCCL::Options::create();
       options->timeout = timeout;
       group = c10::make_intrusive<::c10d::ProcessGroupNCCL>(scoped, rank, world_size, options);
