@@ -42,9 +42,11 @@ public static class PeerProcess
         {
             using var document = JsonDocument.Parse(output);
             var root = document.RootElement;
-            static Measurement Times(JsonElement array) => new(array.EnumerateArray().Select(e => e.GetDouble()).ToArray());
+            static double[] Values(JsonElement array) => array.EnumerateArray().Select(e => e.GetDouble()).ToArray();
+            static Measurement Times(JsonElement workload) =>
+                new(Values(workload.GetProperty("wall_ms")), Values(workload.GetProperty("cpu_ms")));
             return new PeerResult(root.GetProperty("torch").GetString() ?? "?", root.GetProperty("threads").GetInt32(),
-                Times(root.GetProperty("small_ops_ms")), Times(root.GetProperty("conv_ms")));
+                Times(root.GetProperty("small_ops")), Times(root.GetProperty("conv")));
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {

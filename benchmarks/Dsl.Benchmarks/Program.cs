@@ -35,13 +35,12 @@ for (var round = 0; round < options.Rounds; round++)
     }
     var last = ours[^1];
     var peer = theirs.Count > round ? theirs[round] : null;
-    Console.WriteLine($"round {round + 1}: small ops {Ratio(last.SmallOps, peer?.SmallOps)}, conv {Ratio(last.Conv, peer?.Conv)} (ours/PyTorch medians)");
+    Console.WriteLine($"round {round + 1}: ours/PyTorch median wall (cpu): small ops {Ratio(last.SmallOps, peer?.SmallOps)}, conv {Ratio(last.Conv, peer?.Conv)}");
 }
 
 if (theirs.Count > 0) Console.WriteLine($"PyTorch {theirs[0].TorchVersion} ({options.Python}), threads {theirs[0].Threads}");
 Console.WriteLine();
-// The ratio of minimums is the steadier figure on a loaded machine: contention only ever adds time.
-Console.WriteLine($"{"workload",-32} {"ours ms median (min-max)",-28} {"PyTorch ms median (min-max)",-28} {"ratio median",12} {"ratio min",10}");
+Console.WriteLine($"{"workload",-30} {"ours wall ms med (min-max)",-28} {"cpu",8}   {"PyTorch wall ms med (min-max)",-29} {"cpu",8}   {"ours/PyTorch wall (cpu)",-22}");
 var peerSmall = theirs.Count > 0 ? Measurement.Pool(theirs.Select(t => t.SmallOps)) : null;
 var peerConv = theirs.Count > 0 ? Measurement.Pool(theirs.Select(t => t.Conv)) : null;
 Row($"{Workloads.SmallOpCount}x relu(x+y), 16x16", Measurement.Pool(ours.Select(o => o.SmallOps)), peerSmall);
@@ -49,13 +48,14 @@ Row("conv3x3 16x64x56x56 fwd+bwd", Measurement.Pool(ours.Select(o => o.Conv)), p
 return peerProblem is null ? 0 : 1;
 
 static string Ratio(Measurement ours, Measurement? theirs) =>
-    theirs is null ? "n/a" : (ours.Median / theirs.Median).ToString("F3", CultureInfo.InvariantCulture);
+    theirs is null ? "n/a" : string.Create(CultureInfo.InvariantCulture,
+        $"{ours.WallMedian / theirs.WallMedian:F3} ({ours.CpuMedian / theirs.CpuMedian:F3})");
 
 static void Row(string name, Measurement ours, Measurement? theirs)
 {
-    static string Cell(Measurement? m) => m is null ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{m.Median:F2} ({m.Min:F2}-{m.Max:F2})");
-    var minimumRatio = theirs is null ? "n/a" : (ours.Min / theirs.Min).ToString("F3", CultureInfo.InvariantCulture);
-    Console.WriteLine($"{name,-32} {Cell(ours),-28} {Cell(theirs),-28} {Ratio(ours, theirs),12} {minimumRatio,10}");
+    static string Wall(Measurement? m) => m is null ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{m.WallMedian:F2} ({m.WallMin:F2}-{m.WallMax:F2})");
+    static string Cpu(Measurement? m) => m is null ? "n/a" : m.CpuMedian.ToString("F2", CultureInfo.InvariantCulture);
+    Console.WriteLine($"{name,-30} {Wall(ours),-28} {Cpu(ours),8}   {Wall(theirs),-29} {Cpu(theirs),8}   {Ratio(ours, theirs),-22}");
 }
 
 internal sealed record Options(int Threads, int Rounds, int WarmUp, int SmallRepeats, int ConvRepeats, string Python)

@@ -7,14 +7,17 @@ import torch
 
 
 def measure(workload, warm_up, repeats):
+    """Wall-clock and process CPU milliseconds of each repeat, as Measurement.cs takes them."""
     for _ in range(warm_up):
         workload()
-    times = []
+    wall, cpu = [], []
     for _ in range(repeats):
+        cpu_start = time.process_time()
         start = time.perf_counter()
         workload()
-        times.append((time.perf_counter() - start) * 1000.0)
-    return times
+        wall.append((time.perf_counter() - start) * 1000.0)
+        cpu.append((time.process_time() - cpu_start) * 1000.0)
+    return {"wall_ms": wall, "cpu_ms": cpu}
 
 
 def small_ops():
@@ -51,8 +54,8 @@ def main():
     result = {
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
-        "small_ops_ms": measure(small_ops(), args.warm_up, args.small_repeats),
-        "conv_ms": measure(conv_forward_backward(), args.warm_up, args.conv_repeats),
+        "small_ops": measure(small_ops(), args.warm_up, args.small_repeats),
+        "conv": measure(conv_forward_backward(), args.warm_up, args.conv_repeats),
     }
     print(json.dumps(result))
 
