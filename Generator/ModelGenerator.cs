@@ -1,0 +1,158 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Dsl.Generator.Description;
+using Dsl.Generator.Diagnostics;
+using Dsl.Generator.Emit;
+using Dsl.Generator.Infrastructure;
+using Dsl.Generator.Specs;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Dsl.Generator;
+
+/// <summary>
+/// Generates a model class per network spec (AdditionalFiles named *.model.yaml, *.model.yml or *.model.json)
+/// and the model catalog. Other .json AdditionalFiles are data files a spec may name (ScaleNet allocations).
+/// Each spec flows alone through parse → describe → emit, so editing one spec regenerates only its model.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class ModelGenerator : IIncrementalGenerator
+{
+    private static readonly string[] SpecSuffixes = [".model.yaml", ".model.yml", ".model.json"];
+
+    public static bool IsSpec(string path) => SpecSuffixes.Any(s => path.EndsWith(s, StringComparison.OrdinalIgnoreCase));
+
+    public static bool IsDataFile(string path) => !IsSpec(path) && path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var files = context.AdditionalTextsProvider;
+
+        var specs = files
+            .Where(static f => IsSpec(f.Path))
+            .Select(static (f, ct) => new SpecSource(f.Path, f.GetText(ct)?.ToString()))
+            .WithTrackingName(TrackingNames.SpecFiles);
+
+        var dataFiles = files
+            .Where(static f => IsDataFile(f.Path))
+            .Select(static (f, ct) => new DataFile(f.Path, f.GetText(ct)?.ToString() ?? ""))
+            .Collect()
+            .Select(static (all, _) => all.OrderBy(f => f.Path, StringComparer.Ordinal).ToEquatableArray())
+            .WithTrackingName(TrackingNames.DataFiles);
+
+        var parsed = specs
+            .Select(static (s, ct) => Parse(s, ct))
+            .WithTrackingName(TrackingNames.Parsed);
+
+        var described = parsed
+            .Combine(dataFiles)
+            .Select(static (pair, ct) => Describe(pair.Left, pair.Right, ct))
+            .WithTrackingName(TrackingNames.Described);
+
+        var identities = described
+            .Select(static (r, _) => r.Network is { } n ? new ModelIdentity(n.Name, n.ClassName, r.FilePath, r.NameSpan) : null)
+            .Where(static i => i is not null)
+            .Collect()
+            .Select(static (all, _) => all.Select(i => i!).OrderBy(i => i.FilePath, StringComparer.Ordinal).ToEquatableArray())
+            .WithTrackingName(TrackingNames.Identities);
+
+        var emitted = described
+            .Combine(identities)
+            .Select(static (pair, ct) => EmitModel(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.Emitted);
+
+        var catalog = identities
+            .Select(static (all, _) => CatalogClassNames(all))
+            .WithTrackingName(TrackingNames.CatalogEntries);
+
+        context.RegisterSourceOutput(emitted, static (spc, result) =>
+        {
+            foreach (var diagnostic in result.Diagnostics) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+            if (result.HintName is not null && result.Source is not null)
+                spc.AddSource(result.HintName, SourceText.From(result.Source, System.Text.Encoding.UTF8));
+        });
+
+        context.RegisterSourceOutput(catalog, static (spc, classNames) =>
+            spc.AddSource(CatalogEmitter.HintName, SourceText.From(CatalogEmitter.Emit(classNames), System.Text.Encoding.UTF8)));
+    }
+
+    private static ParseResult Parse(SpecSource source, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            if (source.Text is null)
+                return new ParseResult(source.Path, null,
+                    Single(DiagnosticCatalog.SyntaxError, source.Path, SourceSpan.FileStart, "Spec", "the file could not be read"));
+            return SpecParser.Parse(source.Path, source.Text);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new ParseResult(source.Path, null, Internal(source.Path, e));
+        }
+    }
+
+    private static DescribeResult Describe(ParseResult parsed, EquatableArray<DataFile> dataFiles, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var diagnostics = parsed.Diagnostics.ToList();
+        try
+        {
+            if (parsed.Spec is null || diagnostics.Count > 0)
+                return new DescribeResult(parsed.FilePath, null, SourceSpan.FileStart, diagnostics.ToEquatableArray());
+            var resolved = SpecResolver.Resolve(parsed.Spec, dataFiles, diagnostics);
+            var network = resolved is null ? null : NetworkBuilder.Build(resolved, diagnostics);
+            return new DescribeResult(parsed.FilePath, network, resolved?.NameSpan ?? SourceSpan.FileStart, diagnostics.ToEquatableArray());
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new DescribeResult(parsed.FilePath, null, SourceSpan.FileStart, Internal(parsed.FilePath, e));
+        }
+    }
+
+    private static EmitResult EmitModel(DescribeResult described, EquatableArray<ModelIdentity> identities)
+    {
+        if (described.Network is not { } network) return new EmitResult(described.FilePath, null, null, described.Diagnostics);
+        try
+        {
+            var earlier = identities.FirstOrDefault(i => string.CompareOrdinal(i.FilePath, described.FilePath) < 0 &&
+                (string.Equals(i.Name, network.Name, StringComparison.OrdinalIgnoreCase) || i.ClassName == network.ClassName));
+            if (earlier is not null)
+            {
+                var what = string.Equals(earlier.Name, network.Name, StringComparison.OrdinalIgnoreCase) ? "Model name" : "Class name";
+                var value = what == "Model name" ? network.Name : network.ClassName;
+                var diagnostics = described.Diagnostics.Concat([
+                    DiagnosticInfo.Create(DiagnosticCatalog.DuplicateName, described.FilePath, described.NameSpan, what, value,
+                        SpecResolver.FileName(earlier.FilePath)),
+                ]).ToEquatableArray();
+                return new EmitResult(described.FilePath, null, null, diagnostics);
+            }
+            return new EmitResult(described.FilePath, ModelEmitter.HintName(network), ModelEmitter.Emit(network), described.Diagnostics);
+        }
+        catch (Exception e)
+        {
+            return new EmitResult(described.FilePath, null, null, Internal(described.FilePath, e));
+        }
+    }
+
+    /// <summary>Class names for the catalog: the first spec (by path) of each name, ordered by model name.</summary>
+    private static EquatableArray<string> CatalogClassNames(EquatableArray<ModelIdentity> identities)
+    {
+        var seenNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var seenClasses = new HashSet<string>(StringComparer.Ordinal);
+        var kept = new List<ModelIdentity>();
+        foreach (var identity in identities)
+            if (seenNames.Add(identity.Name) & seenClasses.Add(identity.ClassName))
+                kept.Add(identity);
+        return kept.OrderBy(i => i.Name, StringComparer.OrdinalIgnoreCase).ThenBy(i => i.Name, StringComparer.Ordinal)
+            .Select(i => i.ClassName).ToEquatableArray();
+    }
+
+    private static EquatableArray<DiagnosticInfo> Single(DiagnosticDescriptor descriptor, string path, SourceSpan span, params object[] args) =>
+        new([DiagnosticInfo.Create(descriptor, path, span, args)]);
+
+    private static EquatableArray<DiagnosticInfo> Internal(string path, Exception e) =>
+        Single(DiagnosticCatalog.InternalError, path, SourceSpan.FileStart, e.GetType().Name + ": " + e.Message);
+}

@@ -1,0 +1,228 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Dsl.Generator.Diagnostics;
+using Dsl.Generator.Infrastructure;
+using Dsl.Generator.Parsing;
+
+namespace Dsl.Generator.Specs;
+
+/// <summary>The result of reading one spec: the spec when it could be read, and what was wrong.</summary>
+public sealed record ParseResult(string FilePath, ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>
+/// Reads a spec's node tree into a <see cref="ModelSpec"/>: known keys only (with a suggestion for a
+/// misspelt one), each value of the right type and within sane bounds. Architectural rules come later.
+/// </summary>
+public sealed class SpecParser
+{
+    public static readonly IReadOnlyList<string> TopLevelKeys =
+    [
+        "$schema", "name", "description", "family", "block", "depth", "blocks", "alpha", "beta", "cardinality",
+        "base_width", "se_reduction", "classes", "input", "widths", "stem", "allocation", "allocation_file",
+    ];
+
+    public static readonly IReadOnlyList<string> StemKeys = ["kernel", "stride", "channels", "downsample", "max_pool"];
+
+    private const int MaxChannels = 16_384;
+
+    private readonly string path;
+    private readonly List<DiagnosticInfo> diagnostics = [];
+
+    private SpecParser(string path) => this.path = path;
+
+    public static ParseResult Parse(string path, string text)
+    {
+        var (root, readErrors) = SpecReader.Read(path, text);
+        if (root is null) return new ParseResult(path, null, readErrors.ToEquatableArray());
+        var parser = new SpecParser(path);
+        var spec = parser.ReadSpec(root);
+        return new ParseResult(path, spec, parser.diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>Reads an allocation data file: a list of [c_s1, c_s2, c_s4, c_s7, side] rows.</summary>
+    public static (EquatableArray<AllocationRow>? Rows, EquatableArray<DiagnosticInfo> Diagnostics) ParseAllocationFile(string path, string text)
+    {
+        var (root, readErrors) = SpecReader.Read(path, text);
+        if (root is null) return (null, readErrors.ToEquatableArray());
+        var parser = new SpecParser(path);
+        var rows = parser.ReadAllocation(root, "allocation file");
+        return (rows, parser.diagnostics.ToEquatableArray());
+    }
+
+    private ModelSpec? ReadSpec(SpecNode root)
+    {
+        if (root is not MappingNode mapping)
+        {
+            Report(DiagnosticCatalog.WrongType, root.Span, "the spec", "a mapping of fields", root.Describe());
+            return null;
+        }
+        var fields = Fields(mapping, TopLevelKeys, "the spec");
+        StemSpec? stem = null;
+        if (fields.TryGetValue("stem", out var stemNode))
+        {
+            if (stemNode is MappingNode stemMapping)
+            {
+                var s = Fields(stemMapping, StemKeys, "'stem'");
+                stem = new StemSpec(Integer(s, "kernel", "stem.kernel", 1, 15), Integer(s, "stride", "stem.stride", 1, 8),
+                    Integer(s, "channels", "stem.channels", 1, MaxChannels), Boolean(s, "downsample", "stem.downsample"),
+                    Boolean(s, "max_pool", "stem.max_pool"), stemMapping.Span);
+            }
+            else
+            {
+                Report(DiagnosticCatalog.WrongType, stemNode.Span, "stem", "a mapping", stemNode.Describe());
+            }
+        }
+        Located<EquatableArray<AllocationRow>>? allocation = null;
+        if (fields.TryGetValue("allocation", out var allocationNode))
+        {
+            var rows = ReadAllocation(allocationNode, "allocation");
+            if (rows is { } r) allocation = new Located<EquatableArray<AllocationRow>>(r, allocationNode.Span);
+        }
+        return new ModelSpec(
+            path,
+            mapping.Entries.Count > 0 ? mapping.Entries[0].Key.Span : mapping.Span,
+            Text(fields, "name"),
+            Text(fields, "family"),
+            Text(fields, "block"),
+            Integer(fields, "depth", "depth", 1, 10_000),
+            IntegerList(fields, "blocks", 1, 10_000),
+            Integer(fields, "alpha", "alpha", 1, 1_024),
+            Integer(fields, "beta", "beta", 1, 1_024),
+            Integer(fields, "cardinality", "cardinality", 1, MaxChannels),
+            Integer(fields, "base_width", "base_width", 1, MaxChannels),
+            Integer(fields, "se_reduction", "se_reduction", 1, MaxChannels),
+            Integer(fields, "classes", "classes", 1, 1_000_000),
+            IntegerList(fields, "input", 1, 65_536),
+            IntegerList(fields, "widths", 1, MaxChannels),
+            stem,
+            allocation,
+            Text(fields, "allocation_file"));
+    }
+
+    private Dictionary<string, SpecNode> Fields(MappingNode mapping, IReadOnlyList<string> known, string where)
+    {
+        var fields = new Dictionary<string, SpecNode>(StringComparer.Ordinal);
+        foreach (var entry in mapping.Entries)
+        {
+            var key = entry.Key.Value;
+            if (!known.Contains(key))
+            {
+                var suggestion = Suggest(key, known);
+                Report(DiagnosticCatalog.UnknownKey, entry.Key.Span, key, where, suggestion is null ? "" : "; did you mean '" + suggestion + "'?");
+                continue;
+            }
+            if (fields.ContainsKey(key))
+            {
+                Report(DiagnosticCatalog.DuplicateKey, entry.Key.Span, key, where);
+                continue;
+            }
+            fields[key] = entry.Value;
+        }
+        return fields;
+    }
+
+    private Located<string>? Text(Dictionary<string, SpecNode> fields, string key)
+    {
+        if (!fields.TryGetValue(key, out var node)) return null;
+        if (node is ScalarNode scalar && !scalar.IsNull) return new Located<string>(scalar.Value, scalar.Span);
+        Report(DiagnosticCatalog.WrongType, node.Span, key, "a string", node.Describe());
+        return null;
+    }
+
+    private Located<bool>? Boolean(Dictionary<string, SpecNode> fields, string key, string label)
+    {
+        if (!fields.TryGetValue(key, out var node)) return null;
+        if (node is ScalarNode { Quoted: false } scalar && ScalarValues.ParseBoolean(scalar.Value) is { } value)
+            return new Located<bool>(value, scalar.Span);
+        Report(DiagnosticCatalog.WrongType, node.Span, label, "true or false", node.Describe());
+        return null;
+    }
+
+    private Located<int>? Integer(Dictionary<string, SpecNode> fields, string key, string label, int min, int max) =>
+        fields.TryGetValue(key, out var node) && IntegerValue(node, label, min, max) is { } value
+            ? new Located<int>(value, node.Span)
+            : null;
+
+    private int? IntegerValue(SpecNode node, string label, int min, int max)
+    {
+        if (node is not ScalarNode { Quoted: false } scalar || !ScalarValues.IsInteger(scalar.Value))
+        {
+            Report(DiagnosticCatalog.WrongType, node.Span, label, "an integer", node.Describe());
+            return null;
+        }
+        var value = ScalarValues.ParseInteger(scalar.Value);
+        if (value is null || value < min || value > max)
+        {
+            Report(DiagnosticCatalog.OutOfRange, node.Span, label, scalar.Value.Length > 24 ? scalar.Value.Substring(0, 24) + "..." : scalar.Value,
+                "between " + min + " and " + max);
+            return null;
+        }
+        return (int)value.Value;
+    }
+
+    private Located<EquatableArray<int>>? IntegerList(Dictionary<string, SpecNode> fields, string key, int min, int max)
+    {
+        if (!fields.TryGetValue(key, out var node)) return null;
+        if (node is not SequenceNode sequence)
+        {
+            Report(DiagnosticCatalog.WrongType, node.Span, key, "a list of integers", node.Describe());
+            return null;
+        }
+        var values = new List<int>();
+        var ok = true;
+        for (var i = 0; i < sequence.Items.Count; i++)
+        {
+            if (IntegerValue(sequence.Items[i], key + "[" + i + "]", min, max) is { } v) values.Add(v);
+            else ok = false;
+        }
+        return ok ? new Located<EquatableArray<int>>(values.ToEquatableArray(), node.Span) : null;
+    }
+
+    private EquatableArray<AllocationRow>? ReadAllocation(SpecNode node, string label)
+    {
+        if (node is not SequenceNode sequence)
+        {
+            Report(DiagnosticCatalog.WrongType, node.Span, label, "a list of [c_s1, c_s2, c_s4, c_s7, side] rows", node.Describe());
+            return null;
+        }
+        var rows = new List<AllocationRow>();
+        var ok = true;
+        for (var i = 0; i < sequence.Items.Count; i++)
+        {
+            var item = sequence.Items[i];
+            if (item is not SequenceNode row || row.Items.Count != 5)
+            {
+                Report(DiagnosticCatalog.WrongType, item.Span, label + "[" + i + "]", "a row of 5 integers [c_s1, c_s2, c_s4, c_s7, side]",
+                    item is SequenceNode s ? "a list of " + s.Items.Count : item.Describe());
+                ok = false;
+                continue;
+            }
+            var values = new int[5];
+            for (var j = 0; j < 5; j++)
+            {
+                var v = IntegerValue(row.Items[j], label + "[" + i + "][" + j + "]", j == 4 ? 1 : 0, j == 4 ? 65_536 : MaxChannels);
+                if (v is null) ok = false;
+                else values[j] = v.Value;
+            }
+            rows.Add(new AllocationRow(values.Take(4).ToEquatableArray(), values[4], row.Span));
+        }
+        return ok ? rows.ToEquatableArray() : null;
+    }
+
+    private void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, SourceSpan span, params object[] arguments) =>
+        diagnostics.Add(DiagnosticInfo.Create(descriptor, path, span, arguments));
+
+    /// <summary>The known key closest to a misspelt one, if any is close enough to be a likely typo.</summary>
+    public static string? Suggest(string key, IEnumerable<string> known)
+    {
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var candidate in known)
+        {
+            var d = EditDistance.Between(key.ToLowerInvariant(), candidate);
+            if (d < bestDistance) (best, bestDistance) = (candidate, d);
+        }
+        return best is not null && bestDistance <= Math.Max(2, key.Length / 3) ? best : null;
+    }
+}

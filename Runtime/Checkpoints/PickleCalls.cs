@@ -1,0 +1,142 @@
+using System.Text;
+
+namespace Dsl.Runtime.Checkpoints;
+
+/// <summary>
+/// The Python globals a PyTorch checkpoint may name, and what calling each of them builds. Anything not
+/// listed here is refused when the pickle names it.
+/// </summary>
+internal sealed class PickleCalls(string filePath, Func<string, DType, long, TorchStorage> loadStorage)
+{
+    private static readonly PickleGlobal OrderedDict = new("collections", "OrderedDict");
+    private static readonly PickleGlobal RebuildTensorV2 = new("torch._utils", "_rebuild_tensor_v2");
+    private static readonly PickleGlobal RebuildTensor = new("torch._utils", "_rebuild_tensor");
+    private static readonly PickleGlobal RebuildParameter = new("torch._utils", "_rebuild_parameter");
+    private static readonly PickleGlobal RebuildParameterWithState = new("torch._utils", "_rebuild_parameter_with_state");
+    private static readonly PickleGlobal RebuildFromTypeV2 = new("torch._tensor", "_rebuild_from_type_v2");
+    private static readonly PickleGlobal TensorType = new("torch", "Tensor");
+    private static readonly PickleGlobal ParameterType = new("torch.nn.parameter", "Parameter");
+    private static readonly PickleGlobal CodecsEncode = new("_codecs", "encode");
+
+    private readonly Dictionary<string, TorchStorage> storages = [];
+    private readonly List<Tensor> tensors = [];
+
+    /// <summary>Every tensor built so far (the caller owns them).</summary>
+    public IReadOnlyList<Tensor> Tensors => tensors;
+
+    public IEnumerable<TorchStorage> Storages => storages.Values;
+
+    public bool IsAllowed(PickleGlobal global) =>
+        global == OrderedDict || global == RebuildTensorV2 || global == RebuildTensor || global == RebuildParameter
+        || global == RebuildParameterWithState || global == RebuildFromTypeV2 || global == TensorType
+        || global == ParameterType || global == CodecsEncode || IsSetType(global)
+        // Storage classes are only ever compared, never called; an unknown one is reported when it is used.
+        || (global.Module == "torch" && global.Name.EndsWith("Storage", StringComparison.Ordinal));
+
+    private static bool IsSetType(PickleGlobal global) =>
+        global.Module is "builtins" or "__builtin__" && global.Name is "set" or "frozenset";
+
+    /// <summary>Resolves a persistent id ('storage', storage_type, key, location, numel) to its storage.</summary>
+    public object PersistentLoad(object? id, int at)
+    {
+        if (id is not object?[] { Length: 5 } fields || fields[0] is not "storage")
+            throw Fail($"unknown persistent id {PickleFormat.Describe(id)}", at);
+        if (fields[1] is not PickleGlobal type) throw Fail($"storage type {PickleFormat.Describe(fields[1])} is not a class", at);
+        if (!StorageTypes.TryGetDType(type, out var dtype)) throw Fail($"unsupported storage type '{type}'", at);
+        if (fields[2] is not string key) throw Fail($"storage key {PickleFormat.Describe(fields[2])} is not a string", at);
+        if (fields[4] is not long count || count < 0) throw Fail($"storage '{key}' has an invalid size {PickleFormat.Describe(fields[4])}", at);
+
+        if (storages.TryGetValue(key, out var known))
+        {
+            if (known.DType != dtype) throw Fail($"storage '{key}' is used both as {known.DType} and {dtype}", at);
+            return known;
+        }
+        var storage = loadStorage(key, dtype, count);
+        storages[key] = storage;
+        return storage;
+    }
+
+    public object? Call(PickleGlobal global, object?[] args, int at)
+    {
+        if (global == OrderedDict) return NewOrderedDict(args, at);
+        if (global == RebuildTensorV2 || global == RebuildTensor) return RebuildTensorView(args, at);
+        if (global == RebuildParameter || global == RebuildParameterWithState)
+            return args.Length >= 1 && args[0] is Tensor data ? data : throw Fail("_rebuild_parameter without a tensor", at);
+        if (global == RebuildFromTypeV2) return RebuildFromType(args, at);
+        if (IsSetType(global)) return NewSet(global, args, at);
+        if (global == CodecsEncode) return Encode(args, at);
+        throw Fail($"'{global}' cannot be called", at);
+    }
+
+    private PickleDict NewOrderedDict(object?[] args, int at)
+    {
+        var dict = new PickleDict(ordered: true);
+        if (args.Length == 0) return dict;
+        if (args is [List<object?> pairs])
+        {
+            foreach (var pair in pairs)
+                if (pair is object?[] { Length: 2 } kv) dict[kv[0]] = kv[1];
+                else throw Fail("OrderedDict item is not a (key, value) pair", at);
+            return dict;
+        }
+        throw Fail($"unexpected OrderedDict arguments {PickleFormat.Describe(args)}", at);
+    }
+
+    private Tensor RebuildTensorView(object?[] args, int at)
+    {
+        if (args.Length < 4 || args[0] is not TorchStorage storage || args[1] is not long offset
+            || args[2] is not object?[] sizeItems || args[3] is not object?[] strideItems)
+            throw Fail($"unexpected tensor arguments {PickleFormat.Describe(args)}", at);
+        var shape = ToLongs(sizeItems, "size", at);
+        var strides = ToLongs(strideItems, "stride", at);
+        if (shape.Length != strides.Length) throw Fail($"tensor size has {shape.Length} dimensions, its stride {strides.Length}", at);
+        if (offset < 0 || shape.Any(s => s < 0) || strides.Any(s => s < 0))
+            throw Fail($"tensor has a negative offset, size or stride ({PickleFormat.Describe(args)})", at);
+
+        var empty = shape.Any(s => s == 0);
+        var last = offset + shape.Zip(strides).Sum(p => (p.First - 1) * p.Second);
+        if (!empty && last >= storage.ElementCount)
+            throw Fail($"a tensor of size [{string.Join(", ", shape)}] at offset {offset} needs {last + 1} elements but storage '{storage.Key}' holds {storage.ElementCount}", at);
+
+        using var scope = new TensorScope();
+        Tensor result;
+        if (empty) result = Tensor.Zeros(shape, storage.DType);
+        else
+        {
+            var view = storage.Flat.AsStrided(shape, strides, offset);
+            // A contiguous view still shares the storage; clone it so each tensor owns exactly its elements.
+            result = view.IsContiguous ? view.Clone() : view.Contiguous();
+        }
+        scope.MoveOut(result);
+        tensors.Add(result);
+        return result;
+    }
+
+    private object? RebuildFromType(object?[] args, int at)
+    {
+        if (args.Length < 3 || args[0] is not PickleGlobal function || args[2] is not object?[] innerArgs)
+            throw Fail($"unexpected _rebuild_from_type_v2 arguments {PickleFormat.Describe(args)}", at);
+        if (args[1] is not PickleGlobal type || (type != TensorType && type != ParameterType))
+            throw Fail($"tensor subclass {PickleFormat.Describe(args[1])} is not supported", at);
+        return Call(function, innerArgs, at);
+    }
+
+    private PickleSet NewSet(PickleGlobal global, object?[] args, int at) => args switch
+    {
+        [] => new PickleSet([], global.Name == "frozenset"),
+        [List<object?> items] => new PickleSet(items, global.Name == "frozenset"),
+        _ => throw Fail($"unexpected {global} arguments {PickleFormat.Describe(args)}", at),
+    };
+
+    // Protocol 2 writes Python bytes as _codecs.encode(text, 'latin1').
+    private byte[] Encode(object?[] args, int at) => args switch
+    {
+        [string text, "latin1" or "latin-1"] => Encoding.Latin1.GetBytes(text),
+        _ => throw Fail($"unexpected _codecs.encode arguments {PickleFormat.Describe(args)}", at),
+    };
+
+    private long[] ToLongs(object?[] items, string what, int at) =>
+        items.Select(i => i is long value ? value : throw Fail($"tensor {what} holds a non-integer {PickleFormat.Describe(i)}", at)).ToArray();
+
+    private CheckpointException Fail(string problem, int at) => new(filePath, $"{problem} (pickle byte {at})");
+}

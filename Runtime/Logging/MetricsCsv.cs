@@ -1,0 +1,30 @@
+using System.Globalization;
+using Dsl.Runtime.Training;
+
+namespace Dsl.Runtime.Logging;
+
+/// <summary>metrics.csv: one row per epoch, appended (a resumed run continues the same file).</summary>
+public sealed class MetricsCsv
+{
+    public const string Header = "epoch,learning_rate,train_loss,train_top1,train_top5,val_loss,val_top1,val_top5,best_val_top1,train_seconds,val_seconds";
+
+    public MetricsCsv(string path)
+    {
+        Path = path;
+        if (!File.Exists(path) || new FileInfo(path).Length == 0) File.WriteAllText(path, Header + "\n");
+    }
+
+    public string Path { get; }
+
+    public void Append(EpochReport r)
+    {
+        var v = r.Validation;
+        var row = string.Join(",", new object[]
+        {
+            r.Epoch + 1, r.LearningRate, r.Train.Loss, r.Train.Top1, r.Train.Top5,
+            v?.Loss ?? double.NaN, v?.Top1 ?? double.NaN, v?.Top5 ?? double.NaN, r.BestTop1,
+            r.Train.Elapsed.TotalSeconds, v?.Elapsed.TotalSeconds ?? 0,
+        }.Select(x => Convert.ToString(x, CultureInfo.InvariantCulture)));
+        File.AppendAllText(Path, row + "\n");
+    }
+}

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using Dsl.Runtime.Data;
+using Dsl.Runtime.Nn;
+using Dsl.Runtime.Optim;
+
+namespace Dsl.Runtime.Training;
+
+/// <summary>What a finished run reached.</summary>
+public sealed record TrainingResult(int EpochsRun, EpochReport? LastEpoch, double BestTop1);
+
+/// <summary>
+/// The original script's loop: per epoch, set the scheduled learning rate, train one pass (cross-entropy,
+/// SGD), validate, keep the best top-1, and save a checkpoint (plus model_best when it improved).
+/// </summary>
+public sealed class TrainingLoop(Module<Tensor, Tensor> model, DataLoader train, DataLoader? validation, TrainingOptions options,
+    ICheckpointStore? store = null, ITrainingObserver? observer = null)
+{
+    public const string CheckpointFileName = "checkpoint.pth.tar";
+    public const string BestFileName = "model_best.pth.tar";
+
+    private readonly ITrainingObserver observer = observer ?? new NullObserver();
+    private readonly ICheckpointStore store = store ?? new BinaryCheckpointStore();
+
+    /// <summary>Trains from epoch 0, or from where <paramref name="resumeFrom"/> stopped.</summary>
+    public TrainingResult Run(string? resumeFrom = null, CancellationToken cancel = default)
+    {
+        options.Device.EnsureAvailable();
+        if (options.Device.Type != DeviceType.Cpu) model.To(options.Device);
+        if (options.ChannelsLast) model.ToChannelsLast();
+        model.Train();
+        using var sgd = new Sgd(model, options.LearningRate, options.Momentum, options.WeightDecay, options.Nesterov);
+        var schedule = options.CreateSchedule();
+        var startEpoch = 0;
+        var best = 0.0;
+        if (resumeFrom is not null) (startEpoch, best) = Restore(resumeFrom, sgd);
+
+        EpochReport? last = null;
+        var epochsRun = 0;
+        for (var epoch = startEpoch; epoch < options.Epochs; epoch++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            sgd.LearningRate = schedule.At(epoch);
+            var trainMetrics = TrainEpoch(sgd, epoch, cancel);
+            var valMetrics = validation is null ? null : Evaluator.Evaluate(model, validation, options.Device, options.ChannelsLast);
+            var top1 = valMetrics?.Top1 ?? trainMetrics.Top1;
+            var isBest = top1 > best || epoch == 0 && best == 0;
+            best = Math.Max(best, top1);
+            last = new EpochReport(epoch, options.Epochs, sgd.LearningRate, trainMetrics, valMetrics, best, isBest);
+            SaveCheckpoint(sgd, epoch + 1, best, isBest);
+            observer.EpochCompleted(last);
+            epochsRun++;
+        }
+        return new TrainingResult(epochsRun, last, best);
+    }
+
+    private EpochMetrics TrainEpoch(Sgd sgd, int epoch, CancellationToken cancel)
+    {
+        var steps = train.BatchesPerEpoch;
+        observer.EpochStarted(epoch, options.Epochs, steps, sgd.LearningRate);
+        var metrics = new MetricAccumulator();
+        var clock = Stopwatch.StartNew();
+        using var batches = train.Epoch(epoch).GetEnumerator();
+        while (true)
+        {
+            clock.Restart();
+            if (!batches.MoveNext()) break;
+            using var batch = batches.Current;
+            var dataTime = clock.Elapsed;
+            cancel.ThrowIfCancellationRequested();
+            // One scope per step: every activation, gradient handle and temporary dies here, so memory stays flat.
+            using var scope = new TensorScope();
+            var (images, labels) = ToDevice(batch, options.Device, options.ChannelsLast);
+            var logits = model.Forward(images);
+            var loss = Functional.CrossEntropy(logits, labels);
+            sgd.ZeroGrad();
+            loss.Backward();
+            sgd.Step();
+            var lossValue = loss.Item();
+            if (!double.IsFinite(lossValue))
+                throw new InvalidOperationException($"the loss became {lossValue} at epoch {epoch + 1}, step {metrics.Batches + 1}; lower --lr");
+            var (top1, top5) = Accuracy.Count(logits, batch.LabelValues);
+            metrics.Add(lossValue, batch.Count, top1, top5, dataTime, clock.Elapsed);
+            observer.StepCompleted(new StepProgress(epoch, options.Epochs, metrics.Batches, steps, metrics.Loss, metrics.Top1,
+                metrics.Samples / Math.Max(1e-9, metrics.Elapsed.TotalSeconds)));
+        }
+        if (metrics.Batches == 0) throw new DataException($"epoch {epoch + 1} produced no batches (every sample was skipped)");
+        return metrics.ToMetrics();
+    }
+
+    internal static (Tensor Images, Tensor Labels) ToDevice(Batch batch, Device device, bool channelsLast)
+    {
+        var images = device.Type == DeviceType.Cpu ? batch.Images : batch.Images.To(device);
+        var labels = device.Type == DeviceType.Cpu ? batch.Labels : batch.Labels.To(device);
+        return (channelsLast ? images.ToChannelsLast() : images, labels);
+    }
+
+    private (int Epoch, double Best) Restore(string path, Sgd sgd)
+    {
+        using var state = store.Load(path);
+        if (state.Architecture != options.Architecture)
+            throw new InvalidOperationException($"checkpoint '{path}' is of '{state.Architecture}', not '{options.Architecture}'");
+        model.LoadStateDict(state.Model, strict: true);
+        sgd.LoadMomentumBuffers(state.Momentum);
+        Torch.SetRngState(state.RngState);
+        if (state.Seed != options.Seed)
+            observer.Warning($"checkpoint '{path}' was trained with seed {state.Seed}, this run uses {options.Seed}: the data order differs from an uninterrupted run");
+        return (state.Epoch, state.BestTop1);
+    }
+
+    private void SaveCheckpoint(Sgd sgd, int epochsDone, double best, bool isBest)
+    {
+        if (options.LogFolder is null) return;
+        var path = Path.Combine(options.LogFolder, CheckpointFileName);
+        using var state = new TrainingState(epochsDone, options.Architecture, model.StateDict(), sgd.MomentumBuffers, best,
+            Torch.GetRngState(), options.Seed);
+        store.Save(state, path);
+        if (isBest) CopyAtomically(path, Path.Combine(options.LogFolder, BestFileName));
+    }
+
+    private static void CopyAtomically(string source, string target)
+    {
+        var temporary = target + ".tmp";
+        try
+        {
+            File.Copy(source, temporary, overwrite: true);
+            File.Move(temporary, target, overwrite: true);
+        }
+        catch (IOException e)
+        {
+            try { File.Delete(temporary); } catch (IOException) { }
+            throw new IOException($"cannot save '{target}': {e.Message} (the previous file, if any, is unchanged)", e);
+        }
+    }
+
+    private sealed class NullObserver : ITrainingObserver;
+}

@@ -1,0 +1,30 @@
+using Dsl.Runtime.Optim;
+
+namespace Dsl.Runtime.Training;
+
+/// <summary>The recipe: SGD with Nesterov momentum, a per-epoch schedule, where to write logs and checkpoints.</summary>
+public sealed record TrainingOptions
+{
+    public int Epochs { get; init; } = 110;
+    public double LearningRate { get; init; } = 0.1;
+    public double Momentum { get; init; } = 0.9;
+    public double WeightDecay { get; init; } = 1e-4;
+    public bool Nesterov { get; init; } = true;
+    public ScheduleKind Schedule { get; init; } = ScheduleKind.Cosine;
+    public int StepEpochs { get; init; } = 30;
+    public ulong Seed { get; init; }
+    public Device Device { get; init; } = Device.Cpu;
+    /// <summary>Store weights and inputs NHWC, which oneDNN runs faster for some models.</summary>
+    public bool ChannelsLast { get; init; }
+    /// <summary>Folder for log.log, metrics.csv, event files and checkpoints; null writes nothing.</summary>
+    public string? LogFolder { get; init; }
+    /// <summary>The name stored in checkpoints and checked on resume.</summary>
+    public string Architecture { get; init; } = "model";
+
+    public LearningRateSchedule CreateSchedule() => Schedule switch
+    {
+        ScheduleKind.Cosine => new CosineSchedule(LearningRate, Epochs),
+        ScheduleKind.Step => new StepSchedule(LearningRate, StepEpochs),
+        _ => throw new ArgumentOutOfRangeException(nameof(Schedule), Schedule, "unknown schedule"),
+    };
+}

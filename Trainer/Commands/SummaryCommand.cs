@@ -1,0 +1,32 @@
+using System.CommandLine;
+using System.Globalization;
+using Dsl.Trainer.Models;
+using Spectre.Console;
+
+namespace Dsl.Trainer.Commands;
+
+/// <summary><c>dsl summary MODEL</c>: every layer with its output shape, parameters and multiply-adds, and totals.</summary>
+public static class SummaryCommand
+{
+    public static Command Create(IModelCatalog catalog, IAnsiConsole console)
+    {
+        var model = new Argument<string>("model") { Description = "canonical model name or spec file", DefaultValueFactory = _ => TrainingFlags.DefaultModel };
+        var command = new Command("summary", "print a model's layer table") { model };
+        command.SetAction(parse =>
+        {
+            var entry = ModelResolver.Resolve(catalog, parse.GetValue(model)!);
+            var table = new Table().AddColumns("layer", "kind", "output shape", "parameters", "MACs");
+            foreach (var layer in entry.Layers)
+                table.AddRow(Markup.Escape(layer.Name), Markup.Escape(layer.Kind), string.Join("x", layer.OutputShape),
+                    layer.Parameters.ToString("N0", CultureInfo.InvariantCulture), layer.MultiplyAdds.ToString("N0", CultureInfo.InvariantCulture));
+            table.AddEmptyRow();
+            table.AddRow("[bold]total[/]", "", $"{entry.Classes}",
+                entry.ParameterCount.ToString("N0", CultureInfo.InvariantCulture), entry.MultiplyAdds.ToString("N0", CultureInfo.InvariantCulture));
+            console.MarkupLine($"[bold]{Markup.Escape(entry.Name)}[/] ({Markup.Escape(entry.Family)}), input {entry.InputChannels}x{entry.InputHeight}x{entry.InputWidth}, {entry.Classes} classes");
+            console.Write(table);
+            console.WriteLine($"Parameters: {Format.Count(entry.ParameterCount)}   MACs: {Format.Count(entry.MultiplyAdds)}");
+            return 0;
+        });
+        return command;
+    }
+}

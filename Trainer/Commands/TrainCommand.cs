@@ -1,0 +1,175 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Dsl.Runtime;
+using Dsl.Runtime.Logging;
+using Dsl.Runtime.Nn;
+using Dsl.Runtime.Training;
+using Dsl.Trainer.Models;
+using Dsl.Trainer.Progress;
+using Dsl.Trainer.Setup;
+using Spectre.Console;
+
+namespace Dsl.Trainer.Commands;
+
+/// <summary><c>dsl train</c> and <c>dsl eval</c>: the original script's train / evaluate flow.</summary>
+public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, TextWriter output, ICheckpointStore store)
+{
+    public Command CreateTrain()
+    {
+        var flags = new TrainingFlags();
+        var command = new Command("train", "train a model (default: bLResNet-Small on Fashion-MNIST)");
+        foreach (var option in flags.All) command.Add(option);
+        command.SetAction(parse => Run(flags, parse, evaluateOnly: parse.GetValue(flags.Evaluate)));
+        return command;
+    }
+
+    public Command CreateEval()
+    {
+        var flags = new TrainingFlags();
+        var command = new Command("eval", "evaluate a model's weights on the validation set");
+        foreach (var option in flags.All) command.Add(option);
+        command.SetAction(parse => Run(flags, parse, evaluateOnly: true));
+        return command;
+    }
+
+    private int Run(TrainingFlags flags, ParseResult parse, bool evaluateOnly)
+    {
+        var entry = ModelResolver.Resolve(catalog, parse.GetValue(flags.Model)!);
+        var recipe = Recipe.For(entry);
+        var device = SelectDevice(parse.GetValue(flags.Device)!, parse.GetValue(flags.Gpu));
+        var inputSize = parse.GetValue(flags.InputSize) ?? entry.InputHeight;
+        var seed = parse.GetValue(flags.Seed);
+        var strict = parse.GetValue(flags.Strict);
+        var batchSize = Positive(parse.GetValue(flags.BatchSize) ?? recipe.BatchSize, "--batch-size");
+        var workers = Math.Min(parse.GetValue(flags.Workers) ?? recipe.Workers, Environment.ProcessorCount);
+        if (workers < 0) throw new UsageException("--workers cannot be negative");
+        Torch.Threads = Positive(parse.GetValue(flags.Threads) ?? Environment.ProcessorCount, "--threads");
+        Torch.ManualSeed(seed);
+
+        var dataName = parse.GetValue(flags.Data) ?? (entry.IsSmallInput && entry.InputChannels == 1 ? DataSources.FashionMnistName : null)
+            ?? throw new UsageException($"{entry.Name} needs --data: an ImageFolder root with train/ and val/ (or 'synthetic' for a smoke run)");
+        var data = DataSources.Create(dataName, entry, inputSize, batchSize, workers, seed, strict);
+        output.WriteLine($"{entry.Name}: {Format.Count(entry.ParameterCount)} parameters, {Format.Count(entry.MultiplyAdds)} MACs; {data.Description}");
+        data.Train.SkippedSample += e => output.WriteLine($"warning: skipped {e.Message}");
+        if (!ReferenceEquals(data.Train, data.Validation)) data.Validation.SkippedSample += e => output.WriteLine($"warning: skipped {e.Message}");
+
+        using var model = entry.Create();
+        var weights = parse.GetValue(flags.Weights);
+        if (weights is not null)
+        {
+            var report = WeightsLoader.Load(model, weights, strict, store);
+            if (!report.IsExact) output.WriteLine($"warning: weights '{weights}' did not match exactly: {report}");
+        }
+
+        if (evaluateOnly) return Evaluate(model, data, device, inputSize, parse.GetValue(flags.ChannelsLast));
+
+        var logFolder = parse.GetValue(flags.LogDir) is { } logDir ? Path.Combine(logDir, entry.Name) : null;
+        var options = new TrainingOptions
+        {
+            Epochs = Positive(parse.GetValue(flags.Epochs) ?? recipe.Epochs, "--epochs"),
+            LearningRate = parse.GetValue(flags.LearningRate) ?? recipe.LearningRate,
+            Momentum = parse.GetValue(flags.Momentum) ?? recipe.Momentum,
+            WeightDecay = parse.GetValue(flags.WeightDecay) ?? recipe.WeightDecay,
+            Schedule = TrainingFlags.ParseSchedule(parse.GetValue(flags.Scheduler)!),
+            Seed = seed,
+            Device = device,
+            ChannelsLast = parse.GetValue(flags.ChannelsLast),
+            LogFolder = logFolder,
+            Architecture = entry.Name,
+        };
+        var resume = ResumePath(parse.GetValue(flags.Resume));
+        output.WriteLine(string.Format(CultureInfo.InvariantCulture,
+            "Training {0} epochs, batch {1}, SGD Nesterov lr {2} momentum {3} wd {4}, {5} schedule, {6} compute threads, {7} data workers{8}",
+            options.Epochs, batchSize, options.LearningRate, options.Momentum, options.WeightDecay, options.Schedule.ToString().ToLowerInvariant(),
+            Torch.Threads, workers, logFolder is null ? "" : $", logging to {logFolder}"));
+
+        using var log = logFolder is null ? null : new TrainingLogWriter(logFolder, append: resume is not null,
+            [$"Arguments: {string.Join(' ', parse.Tokens.Select(t => t.Value))}", $"Model: {entry.Name} ({entry.Family}), {entry.ParameterCount} parameters, {entry.MultiplyAdds} MACs"]);
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var loop = (ITrainingObserver display) => new TrainingLoop(model, data.Train, data.Validation, options, store,
+                log is null ? display : new CompositeObserver(display, log)).Run(resume, cancel.Token);
+            var result = IsLiveTerminal() ? LiveProgress.Run(console, loop) : loop(new PlainProgress(output));
+            var last = result.LastEpoch?.Validation;
+            if (last is not null)
+            {
+                var what = dataName.StartsWith(DataSources.FashionMnistName, StringComparison.Ordinal) ? "Test" : "Validation";
+                output.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                    "{0} accuracy: {1:F2}% top-1, {2:F2}% top-5 on {3} images (best top-1 {4:F2}%), {5} epochs in {6:F1} min",
+                    what, last.Top1, last.Top5, last.Samples, result.BestTop1, result.EpochsRun, clock.Elapsed.TotalMinutes));
+            }
+            else
+            {
+                output.WriteLine($"Nothing to train: the checkpoint has already finished {options.Epochs} epochs");
+            }
+            if (data.Train.SkippedCount > 0 || data.Validation.SkippedCount > 0)
+                output.WriteLine($"warning: {data.Train.SkippedCount + data.Validation.SkippedCount} corrupt image(s) were skipped");
+            return 0;
+        }
+        catch (OperationCanceledException)
+        {
+            output.WriteLine(logFolder is null
+                ? "Interrupted."
+                : $"Interrupted; resume with --resume {Path.Combine(logFolder, TrainingLoop.CheckpointFileName)}");
+            return 130;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private int Evaluate(Module<Tensor, Tensor> model, DataSources data, Device device, int inputSize, bool channelsLast)
+    {
+        if (device.Type != DeviceType.Cpu) model.To(device);
+        if (channelsLast) model.ToChannelsLast();
+        var metrics = Evaluator.Evaluate(model, data.Validation, device, channelsLast);
+        output.WriteLine(LogLines.Evaluation(inputSize, metrics));
+        return 0;
+    }
+
+    private bool IsLiveTerminal() =>
+        ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && console.Profile.Capabilities.Interactive;
+
+    private static Device SelectDevice(string device, string? gpus)
+    {
+        if (gpus is null) return ParseDevice(device);
+        var ids = gpus.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (ids.Length == 0 || ids.Any(id => !int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+            throw new UsageException($"--gpu '{gpus}' is not a list of GPU numbers such as 0,1");
+        // As the original: the listed GPUs become CUDA's visible devices, numbered from 0.
+        Environment.SetEnvironmentVariable("CUDA_VISIBLE_DEVICES", string.Join(',', ids));
+        return ParseDevice("cuda:0");
+    }
+
+    private static Device ParseDevice(string text)
+    {
+        try
+        {
+            var device = Runtime.Device.Parse(text);
+            device.EnsureAvailable();
+            return device;
+        }
+        catch (FormatException e) { throw new UsageException(e.Message); }
+    }
+
+    private static string? ResumePath(string? resume)
+    {
+        if (resume is null) return null;
+        var path = Directory.Exists(resume) ? Path.Combine(resume, TrainingLoop.CheckpointFileName) : resume;
+        if (!File.Exists(path)) throw new UsageException($"checkpoint '{path}' does not exist");
+        return path;
+    }
+
+    private static int Positive(int value, string flag) =>
+        value > 0 ? value : throw new UsageException($"{flag} must be positive, not {value}");
+}

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Dsl.Runtime.Training;
+
+namespace Dsl.Trainer.Commands;
+
+/// <summary>The original script's flags (defaults that depend on the model are left null here).</summary>
+public sealed class TrainingFlags
+{
+    public const string DefaultModel = "bLResNet-Small";
+
+    public Option<string> Model { get; } = new("--model", "-m")
+    { Description = "canonical model name (see 'dsl list') or the path of its spec file", DefaultValueFactory = _ => DefaultModel };
+    public Option<string?> Data { get; } = new("--data")
+    { Description = "fashion-mnist (default for 1x28x28 models), synthetic, or an ImageFolder root with train/ and val/" };
+    public Option<int?> Epochs { get; } = new("--epochs") { Description = "epochs to train (110, or 15 for small inputs)" };
+    public Option<int?> BatchSize { get; } = new("--batch-size", "-b") { Description = "mini-batch size (256, or 128 for small inputs)" };
+    public Option<double?> LearningRate { get; } = new("--lr", "--learning-rate") { Description = "initial learning rate (0.1)" };
+    public Option<string> Scheduler { get; } = new("--lr-scheduler", "--lr_scheduler")
+    { Description = "per-epoch schedule", DefaultValueFactory = _ => "cosine" };
+    public Option<double?> Momentum { get; } = new("--momentum") { Description = "Nesterov momentum (0.9)" };
+    public Option<double?> WeightDecay { get; } = new("--wd", "--weight-decay") { Description = "weight decay (1e-4, or 5e-4 for small inputs)" };
+    public Option<int?> Workers { get; } = new("--workers", "-j") { Description = "data-loading threads" };
+    public Option<int?> InputSize { get; } = new("--input-size", "--input_shape") { Description = "input side in pixels (the model's)" };
+    public Option<string?> Resume { get; } = new("--resume") { Description = "checkpoint to continue from (or a log folder holding checkpoint.pth.tar)" };
+    public Option<bool> Evaluate { get; } = new("--evaluate", "-e") { Description = "only evaluate on the validation set" };
+    public Option<string?> Weights { get; } = new("--weights") { Description = "initial weights: a PyTorch state dict / checkpoint or one of ours" };
+    public Option<string?> LogDir { get; } = new("--logdir") { Description = "write log.log, metrics.csv, TensorBoard events and checkpoints under LOGDIR/<model>" };
+    public Option<string> Device { get; } = new("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+    public Option<string?> Gpu { get; } = new("--gpu") { Description = "GPUs to use, e.g. 0,1 (sets CUDA_VISIBLE_DEVICES and --device cuda)" };
+    public Option<ulong> Seed { get; } = new("--seed") { Description = "seed of initialization, shuffling and augmentation", DefaultValueFactory = _ => 0 };
+    public Option<bool> Strict { get; } = new("--strict") { Description = "fail on a corrupt image or an inexact weights file instead of skipping / reporting" };
+    public Option<int?> Threads { get; } = new("--threads") { Description = "libtorch compute threads (all cores)" };
+    public Option<bool> ChannelsLast { get; } = new("--channels-last") { Description = "run convolutions in NHWC layout" };
+
+    public TrainingFlags() => Scheduler.AcceptOnlyFromAmong("cosine", "step");
+
+    public IEnumerable<Option> All =>
+    [
+        Model, Data, Epochs, BatchSize, LearningRate, Scheduler, Momentum, WeightDecay, Workers, InputSize, Resume, Evaluate,
+        Weights, LogDir, Device, Gpu, Seed, Strict, Threads, ChannelsLast,
+    ];
+
+    public static ScheduleKind ParseSchedule(string value) => value == "step" ? ScheduleKind.Step : ScheduleKind.Cosine;
+}

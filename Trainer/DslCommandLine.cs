@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Dsl.Runtime;
+using Dsl.Runtime.Data;
+using Dsl.Runtime.Nn;
+using Dsl.Runtime.Training;
+using Dsl.Trainer.Commands;
+using Dsl.Trainer.Models;
+using Spectre.Console;
+
+namespace Dsl.Trainer;
+
+/// <summary>The <c>dsl</c> command tree: train, eval, summary, list (and check-reference where it is built in).</summary>
+public static partial class DslCommandLine
+{
+    public static RootCommand Create(IModelCatalog catalog, IAnsiConsole console, TextWriter output, ICheckpointStore? store = null)
+    {
+        store ??= new BinaryCheckpointStore();
+        var training = new TrainCommand(catalog, console, output, store);
+        var root = new RootCommand("Define, train and evaluate Big-Little Net and ScaleNet models")
+        {
+            training.CreateTrain(),
+            training.CreateEval(),
+            SummaryCommand.Create(catalog, console),
+            ListCommand.Create(catalog, console),
+        };
+        AddCheckReference(root, catalog, console, output);
+        return root;
+    }
+
+    /// <summary>Where the reference-comparison command joins the tree (Commands/CheckReferenceCommand.cs).</summary>
+    static partial void AddCheckReference(RootCommand root, IModelCatalog catalog, IAnsiConsole console, TextWriter output);
+
+    /// <summary>Parses and runs; known failures print one "error:" line instead of a stack trace.</summary>
+    public static int Run(string[] args, IModelCatalog catalog, IAnsiConsole console, TextWriter output, TextWriter error,
+        ICheckpointStore? store = null)
+    {
+        var root = Create(catalog, console, output, store);
+        var parse = root.Parse(args);
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (UsageException e)
+        {
+            error.WriteLine("error: " + e.Message);
+            return 2;
+        }
+        catch (Exception e) when (e is DataException or CorruptImageException or IOException or InvalidOperationException
+                                   or StateDictMismatchException or TorchException or InvalidDataException or UnauthorizedAccessException)
+        {
+            error.WriteLine("error: " + e.Message);
+            return 1;
+        }
+    }
+}

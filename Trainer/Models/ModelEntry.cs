@@ -1,0 +1,24 @@
+using Dsl.Runtime;
+using Dsl.Runtime.Nn;
+
+namespace Dsl.Trainer.Models;
+
+/// <summary>One row of a model's layer table.</summary>
+public sealed record LayerRow(string Name, string Kind, IReadOnlyList<long> OutputShape, long Parameters, long MultiplyAdds);
+
+/// <summary>What the command line needs to know about a model it can build.</summary>
+public sealed record ModelEntry(string Name, string Family, int InputChannels, int InputHeight, int InputWidth, int Classes,
+    long ParameterCount, long MultiplyAdds, IReadOnlyList<LayerRow> Layers, Func<Module<Tensor, Tensor>> Create)
+{
+    /// <summary>Models of at most 64 pixels get the small-input recipe.</summary>
+    public bool IsSmallInput => Math.Max(InputHeight, InputWidth) <= 64;
+
+    /// <summary>The SE family trains with the original's stronger augmentation (random rotation).</summary>
+    public bool UsesStrongAugmentation => Family.Contains("SE", StringComparison.Ordinal);
+}
+
+/// <summary>The models the command line can build, by canonical name.</summary>
+public interface IModelCatalog
+{
+    IReadOnlyList<ModelEntry> All { get; }
+}

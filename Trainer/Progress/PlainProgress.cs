@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using System.Globalization;
+using Dsl.Runtime.Logging;
+using Dsl.Runtime.Training;
+
+namespace Dsl.Trainer.Progress;
+
+/// <summary>Progress as plain lines, for logs and pipes: a few step lines per epoch and the original's epoch lines.</summary>
+public sealed class PlainProgress(TextWriter output) : ITrainingObserver
+{
+    private readonly Stopwatch clock = Stopwatch.StartNew();
+    private int reportEvery = 1;
+
+    public void EpochStarted(int epoch, int epochs, int steps, double learningRate)
+    {
+        reportEvery = Math.Max(1, steps / 5);
+        output.WriteLine(string.Format(CultureInfo.InvariantCulture, "Epoch {0}/{1}: {2} steps, learning rate {3:G4}", epoch + 1, epochs, steps, learningRate));
+    }
+
+    public void StepCompleted(StepProgress p)
+    {
+        if (p.Step % reportEvery != 0 && p.Step != p.Steps) return;
+        output.WriteLine(string.Format(CultureInfo.InvariantCulture,
+            "  [{0}/{1}] step {2}/{3}\tloss {4:F4}\ttop-1 {5:F2}%\t{6:F0} images/s\telapsed {7:hh\\:mm\\:ss}",
+            p.Epoch + 1, p.Epochs, p.Step, p.Steps, p.Loss, p.Top1, p.ImagesPerSecond, clock.Elapsed));
+    }
+
+    public void EpochCompleted(EpochReport r)
+    {
+        output.WriteLine(LogLines.Train(r.Epoch, r.Epochs, r.Train));
+        if (r.Validation is not null) output.WriteLine(LogLines.Validation(r.Epoch, r.Epochs, r.Validation));
+        output.Flush();
+    }
+
+    public void Warning(string message) => output.WriteLine("warning: " + message);
+}

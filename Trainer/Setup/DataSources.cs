@@ -1,0 +1,56 @@
+using Dsl.Runtime.Data;
+using Dsl.Trainer.Models;
+
+namespace Dsl.Trainer.Setup;
+
+/// <summary>The training and validation loaders for a --data value and a model.</summary>
+public sealed record DataSources(DataLoader Train, DataLoader Validation, string Description)
+{
+    public const string FashionMnistName = "fashion-mnist";
+    public const string SyntheticName = "synthetic";
+
+    /// <summary>
+    /// <paramref name="data"/> is "fashion-mnist" (the Debian package's files, or a folder holding them after a
+    /// colon: fashion-mnist:/path), "synthetic", or an ImageFolder root with train/ and val/.
+    /// </summary>
+    public static DataSources Create(string data, ModelEntry model, int inputSize, int batchSize, int workers, ulong seed, bool strict)
+    {
+        var policy = strict ? CorruptSamplePolicy.Throw : CorruptSamplePolicy.Skip;
+        IImageDataset train, validation;
+        string description;
+        if (data == SyntheticName)
+        {
+            train = new SyntheticDataset(Math.Max(4 * batchSize, 512), model.Classes, model.InputChannels, inputSize, inputSize, seed);
+            validation = new SyntheticDataset(Math.Max(batchSize, 128), model.Classes, model.InputChannels, inputSize, inputSize, seed);
+            description = "synthetic data";
+        }
+        else if (data == FashionMnistName || data.StartsWith(FashionMnistName + ":", StringComparison.Ordinal))
+        {
+            var folder = data.Length > FashionMnistName.Length ? data[(FashionMnistName.Length + 1)..] : FashionMnist.DefaultFolder;
+            if (model.InputChannels != 1 || inputSize != 28)
+                throw new UsageException($"Fashion-MNIST images are 1x28x28 but {model.Name} takes {model.InputChannels}x{inputSize}x{inputSize}");
+            train = FashionMnist.Load(folder, train: true, FashionMnist.TrainTransform());
+            validation = FashionMnist.Load(folder, train: false, FashionMnist.EvalTransform());
+            description = $"Fashion-MNIST ({folder})";
+        }
+        else
+        {
+            if (!Directory.Exists(data))
+                throw new DataException($"data folder '{data}' does not exist (use {FashionMnistName}, {SyntheticName} or a folder with train/ and val/)");
+            if (model.InputChannels != 3)
+                throw new UsageException($"image folders hold RGB images but {model.Name} takes {model.InputChannels} channel(s)");
+            train = new ImageFolderDataset(Path.Combine(data, "train"),
+                StandardTransforms.ImageNetTrain(inputSize, model.UsesStrongAugmentation), 3, inputSize, inputSize);
+            validation = new ImageFolderDataset(Path.Combine(data, "val"), StandardTransforms.ImageNetEval(inputSize), 3, inputSize, inputSize);
+            if (!train.ClassNames.SequenceEqual(validation.ClassNames))
+                throw new DataException($"'{Path.Combine(data, "train")}' has {train.ClassNames.Count} classes and '{Path.Combine(data, "val")}' {validation.ClassNames.Count}, or their names differ");
+            description = $"image folder {data}";
+        }
+        if (train.ClassNames.Count != model.Classes)
+            throw new UsageException($"the data has {train.ClassNames.Count} classes but {model.Name} predicts {model.Classes}");
+        return new DataSources(
+            new DataLoader(train, batchSize, shuffle: true, seed, workers, prefetch: Math.Max(2, 2 * workers), corrupt: policy),
+            new DataLoader(validation, batchSize, shuffle: false, seed, workers, prefetch: Math.Max(2, 2 * workers), corrupt: policy),
+            $"{description}: {train.Count} training and {validation.Count} validation images, {train.ClassNames.Count} classes");
+    }
+}

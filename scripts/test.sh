@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds everything that is missing and runs every test; exits non-zero when any test fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+log=$(mktemp)
+status=0
+dotnet test Dsl.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log" || status=$?
+# One closing line over all test assemblies.
+awk '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+     END { printf "Tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+rm -f "$log"
+exit $status

@@ -1,0 +1,137 @@
+using Xunit;
+using Dsl.Runtime;
+using Dsl.Runtime.Checkpoints;
+
+namespace Dsl.Models.Tests.Checkpoints;
+
+public sealed class CheckpointReaderTests
+{
+    private static readonly string[] RunningStatSuffixes = ["running_mean", "running_var", "num_batches_tracked"];
+
+    [Fact]
+    public void ReadsTheTrainingFixture()
+    {
+        using var scope = new TensorScope();
+        using var checkpoint = Checkpoint.Read(TestPaths.FixtureCheckpoint);
+
+        Assert.Equal(3L, checkpoint["epoch"]);
+        Assert.Equal("ImageNet-bLResNet-50-a2-b4", checkpoint["arch"]);
+        Assert.Equal(12.5, checkpoint["best_top1"]);
+
+        var state = checkpoint.StateDict();
+        Assert.Equal(428, state.Count);
+        Assert.DoesNotContain(state, e => e.Key.StartsWith("module.", StringComparison.Ordinal));
+        Assert.Equal("conv1.weight", state[0].Key);
+        Assert.Equal([8L, 3, 7, 7], state[0].Value.Shape);
+        Assert.Equal(DType.Float32, state[0].Value.DType);
+        Assert.Contains(state, e => e.Key.EndsWith("num_batches_tracked") && e.Value.DType == DType.Int64 && e.Value.Item() == 3);
+
+        var trainable = state.Where(e => !RunningStatSuffixes.Any(s => e.Key.EndsWith(s, StringComparison.Ordinal))).ToList();
+        Assert.Equal(395_266, trainable.Sum(e => e.Value.NumElements));
+
+        var optimizer = Assert.IsType<PickleDict>(checkpoint["optimizer"]);
+        var buffers = Assert.IsType<PickleDict>(optimizer["state"]);
+        Assert.Equal(trainable.Count, buffers.Count);
+        var firstBuffer = Assert.IsType<Tensor>(Assert.IsType<PickleDict>(buffers[0L])["momentum_buffer"]);
+        Assert.Equal(trainable[0].Value.Shape, firstBuffer.Shape);
+        Assert.True(firstBuffer.Abs().Sum().Item() > 0, "momentum buffers after three steps are not zero");
+    }
+
+    [Fact]
+    public void TruncatedArchiveIsAClearError()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("truncated.pth.tar");
+        var bytes = File.ReadAllBytes(TestPaths.FixtureCheckpoint);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        var error = Assert.Throws<CheckpointException>(() => Checkpoint.Read(path));
+        Assert.Contains(path, error.Message);
+        Assert.Contains("truncated", error.Message);
+    }
+
+    [Theory]
+    [InlineData("os", "system")]
+    [InlineData("posix", "system")]
+    [InlineData("builtins", "eval")]
+    [InlineData("subprocess", "Popen")]
+    public void RefusesGlobalsOutsideTheAllowList(string module, string name)
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("hostile.pt");
+        var marker = temp.File("pwned");
+        var pickle = new CraftedPickle().Global(module, name).String($"touch {marker}").Op((byte)0x85).Op('R').Stop();
+        CraftedArchive.Write(path, pickle);
+
+        var error = Assert.Throws<CheckpointException>(() => Checkpoint.Read(path));
+        Assert.Contains(path, error.Message);
+        Assert.Contains($"{module}.{name}", error.Message);
+        Assert.False(File.Exists(marker));
+    }
+
+    [Fact]
+    public void StorageShorterThanItsTensorIsReported()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("short.pt");
+        // The persistent id claims 6 floats, the record holds 4 bytes.
+        var pickle = new CraftedPickle().Tensor("FloatStorage", "0", 6, 0, [2, 3], [3, 1]).Stop();
+        CraftedArchive.Write(path, pickle, ("0", new byte[4]));
+        var error = Assert.Throws<CheckpointException>(() => Checkpoint.Read(path));
+        Assert.Contains(path, error.Message);
+        Assert.Contains("holds 4 bytes", error.Message);
+    }
+
+    [Fact]
+    public void ViewBeyondItsStorageIsReported()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("overrun.pt");
+        var pickle = new CraftedPickle().Tensor("FloatStorage", "0", 4, 2, [2, 2], [2, 1]).Stop();
+        CraftedArchive.Write(path, pickle, ("0", new byte[16]));
+        var error = Assert.Throws<CheckpointException>(() => Checkpoint.Read(path));
+        Assert.Contains("needs 6 elements but storage '0' holds 4", error.Message);
+    }
+
+    [Fact]
+    public void UnknownStorageTypeIsReported()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("complex.pt");
+        var pickle = new CraftedPickle().Tensor("ComplexFloatStorage", "0", 1, 0, [1], [1]).Stop();
+        CraftedArchive.Write(path, pickle, ("0", new byte[8]));
+        var error = Assert.Throws<CheckpointException>(() => Checkpoint.Read(path));
+        Assert.Contains("unsupported storage type 'torch.ComplexFloatStorage'", error.Message);
+    }
+
+    [Fact]
+    public void ReadsViewsWithOffsetsAndStridesFromASharedStorage()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("views.pt");
+        var storage = Enumerable.Range(0, 12).Select(i => (float)i).ToArray();
+        // {'a': storage[1:7].view(2,3).t(), 'b': storage[6:12].view(2,3)}
+        var pickle = new CraftedPickle().Op('}').Op('(')
+            .String("a").Tensor("FloatStorage", "s", 12, 1, [3, 2], [1, 3])
+            .String("b").Tensor("FloatStorage", "s", 12, 6, [2, 3], [3, 1])
+            .Op('u').Stop();
+        CraftedArchive.Write(path, pickle, ("s", storage.SelectMany(BitConverter.GetBytes).ToArray()));
+
+        using var scope = new TensorScope();
+        using var checkpoint = Checkpoint.Read(path);
+        var a = Assert.IsType<Tensor>(checkpoint["a"]);
+        Assert.Equal([3L, 2], a.Shape);
+        Assert.Equal([1f, 4, 2, 5, 3, 6], a.ToArray<float>());
+        Assert.Equal([6f, 7, 8, 9, 10, 11], Assert.IsType<Tensor>(checkpoint["b"]).ToArray<float>());
+    }
+
+    [Fact]
+    public void MissingFileAndNonZipAreClearErrors()
+    {
+        using var temp = new TempFolder();
+        var missing = temp.File("absent.pt");
+        Assert.Contains(missing, Assert.Throws<CheckpointException>(() => Checkpoint.Read(missing)).Message);
+        var text = temp.File("notes.pt");
+        File.WriteAllText(text, "not a checkpoint");
+        Assert.Contains("not a readable zip", Assert.Throws<CheckpointException>(() => Checkpoint.Read(text)).Message);
+    }
+}

@@ -1,0 +1,129 @@
+using Dsl.Runtime;
+using Dsl.Runtime.Data;
+using Dsl.Runtime.Training;
+
+namespace Dsl.Trainer.Tests.Training;
+
+public sealed class TrainingLoopTests
+{
+    private static InMemoryImageDataset FashionSubset(int count, bool train) =>
+        FashionMnist.Load(FashionMnist.DefaultFolder, train: false, train ? FashionMnist.TrainTransform() : FashionMnist.EvalTransform())
+            .Take(count);
+
+    [Fact]
+    public void LossDecreasesOnAFashionMnistSubset()
+    {
+        Torch.ManualSeed(1);
+        using var model = new TinyNet(1, 10, width: 8);
+        var data = FashionSubset(512, train: false);
+        var loader = new DataLoader(data, 32, shuffle: true, seed: 1, workers: 1);
+        var options = new TrainingOptions { Epochs = 3, LearningRate = 0.1, WeightDecay = 5e-4, Seed = 1 };
+        var reports = new List<EpochReport>();
+        new TrainingLoop(model, loader, null, options, observer: new Recorder(reports)).Run();
+        Assert.Equal(3, reports.Count);
+        Assert.True(reports[2].Train.Loss < reports[0].Train.Loss - 0.2, $"loss {reports[0].Train.Loss} -> {reports[2].Train.Loss}");
+        Assert.True(reports[2].Train.Top1 > 40, $"top-1 {reports[2].Train.Top1}");
+        Assert.Equal(512, reports[0].Train.Samples);
+        Assert.Equal(0.1, reports[0].LearningRate, 12);
+    }
+
+    [Fact]
+    public void ResumingAfterOneEpochEqualsTwoEpochsStraight()
+    {
+        var threads = Torch.Threads;
+        Torch.Threads = 1;
+        try
+        {
+            using var temp = new TempFolder();
+            var data = FashionSubset(256, train: true);
+            var validation = FashionSubset(64, train: false);
+            Torch.ManualSeed(5);
+            using var initial = new TinyNet(1, 10);
+            TrainingOptions Options(string folder) => new()
+            { Epochs = 2, LearningRate = 0.05, WeightDecay = 1e-4, Seed = 9, LogFolder = folder, Architecture = "tiny" };
+            DataLoader Loader() => new(data, 32, shuffle: true, seed: 9, workers: 2);
+            DataLoader Val() => new(validation, 32, shuffle: false, workers: 1);
+
+            using var straight = new TinyNet(1, 10);
+            straight.LoadStateDict(initial.StateDict());
+            new TrainingLoop(straight, Loader(), Val(), Options(temp.Combine("a"))).Run();
+
+            using var first = new TinyNet(1, 10);
+            first.LoadStateDict(initial.StateDict());
+            using var stop = new CancellationTokenSource();
+            Assert.Throws<OperationCanceledException>(() =>
+                new TrainingLoop(first, Loader(), Val(), Options(temp.Combine("b")), observer: new CancelAfterEpoch(stop)).Run(cancel: stop.Token));
+
+            Torch.ManualSeed(123);
+            using var resumed = new TinyNet(1, 10);
+            var result = new TrainingLoop(resumed, Loader(), Val(), Options(temp.Combine("b")))
+                .Run(resumeFrom: temp.Combine("b", TrainingLoop.CheckpointFileName));
+            Assert.Equal(1, result.EpochsRun);
+
+            var expected = straight.StateDict();
+            var actual = resumed.StateDict();
+            Assert.Equal(expected.Select(e => e.Key), actual.Select(e => e.Key));
+            for (var i = 0; i < expected.Count; i++)
+            {
+                var a = expected[i].Value.To(DType.Float64).ToArray<double>();
+                var b = actual[i].Value.To(DType.Float64).ToArray<double>();
+                for (var j = 0; j < a.Length; j++) Assert.True(Math.Abs(a[j] - b[j]) <= 1e-6, $"{expected[i].Key}[{j}]: {a[j]} vs {b[j]}");
+            }
+            Assert.True(File.Exists(temp.Combine("b", TrainingLoop.BestFileName)));
+        }
+        finally
+        {
+            Torch.Threads = threads;
+        }
+    }
+
+    [Fact]
+    public void CheckpointOfAnotherModelIsRefused()
+    {
+        using var temp = new TempFolder();
+        var data = new SyntheticDataset(32, 3, 1, 8, 8);
+        using var model = new TinyNet(1, 3);
+        new TrainingLoop(model, new DataLoader(data, 16, true), null,
+            new TrainingOptions { Epochs = 1, LogFolder = temp.Path, Architecture = "tiny-a" }).Run();
+        var checkpoint = temp.Combine(TrainingLoop.CheckpointFileName);
+
+        using var other = new TinyNet(1, 3);
+        var error = Assert.Throws<InvalidOperationException>(() => new TrainingLoop(other, new DataLoader(data, 16, true), null,
+            new TrainingOptions { Epochs = 2, LogFolder = temp.Path, Architecture = "tiny-b" }).Run(checkpoint));
+        Assert.Contains("tiny-a", error.Message);
+
+        using var wider = new TinyNet(1, 3, width: 4);
+        Assert.ThrowsAny<Exception>(() => new TrainingLoop(wider, new DataLoader(data, 16, true), null,
+            new TrainingOptions { Epochs = 2, LogFolder = temp.Path, Architecture = "tiny-a" }).Run(checkpoint));
+    }
+
+    [Fact]
+    public void AFailedSaveLeavesThePreviousCheckpointIntact()
+    {
+        using var temp = new TempFolder();
+        var data = new SyntheticDataset(32, 3, 1, 8, 8);
+        using var model = new TinyNet(1, 3);
+        new TrainingLoop(model, new DataLoader(data, 16, true), null,
+            new TrainingOptions { Epochs = 1, LogFolder = temp.Path, Architecture = "tiny" }).Run();
+        var checkpoint = temp.Combine(TrainingLoop.CheckpointFileName);
+        var before = File.ReadAllBytes(checkpoint);
+        // The temporary file cannot be created when a folder already has its name: the write fails as on a full disk.
+        Directory.CreateDirectory(checkpoint + ".tmp");
+        var error = Assert.Throws<IOException>(() => new TrainingLoop(model, new DataLoader(data, 16, true), null,
+            new TrainingOptions { Epochs = 2, LogFolder = temp.Path, Architecture = "tiny" }).Run(checkpoint));
+        Assert.Contains("unchanged", error.Message);
+        Assert.Equal(before, File.ReadAllBytes(checkpoint));
+        using var state = new BinaryCheckpointStore().Load(checkpoint);
+        Assert.Equal(1, state.Epoch);
+    }
+
+    private sealed class Recorder(List<EpochReport> reports) : ITrainingObserver
+    {
+        public void EpochCompleted(EpochReport report) => reports.Add(report);
+    }
+
+    private sealed class CancelAfterEpoch(CancellationTokenSource source) : ITrainingObserver
+    {
+        public void EpochCompleted(EpochReport report) => source.Cancel();
+    }
+}
