@@ -145,6 +145,8 @@ public sealed class TrainingCheckpointTests
         Assert.Equal(new object?[] { 1L, 2L }, Assert.IsType<object?[]>(plain["tuple"]));
         Assert.Equal(1L << 40, plain["big"]);
         Assert.Equal(-70000L, plain["negative"]);
+        Assert.Equal((61.25, 0.5, -3L), (plain["np_float"], plain["np_single"], plain["np_int"]));
+        Assert.Equal(2.75, plain["np_big_endian"]);
     }
 
     [PythonTorchFact]
