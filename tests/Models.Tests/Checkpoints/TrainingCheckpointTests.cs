@@ -223,6 +223,8 @@ public sealed class TrainingCheckpointTests
         var error = Assert.Throws<StateDictMismatchException>(() => Checkpoint.LoadInto(other, TestPaths.FixtureCheckpoint));
         Assert.Contains("layer1.big.0.conv1.weight", error.Message);
         Assert.Contains("conv1.weight: model has [4, 3, 3, 3], given [8, 3, 7, 7]", error.Message);
+        Assert.Contains("checkpoint.pth.tar", error.Message);
+        Assert.Equal(TestPaths.FixtureCheckpoint, error.FilePath);
     }
 
     private static string DTypeName(DType dtype) => dtype switch
