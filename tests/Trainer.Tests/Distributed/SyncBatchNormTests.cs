@@ -89,3 +89,21 @@ public sealed class SyncBatchNormTests
         Assert.Contains("'bn1' is a BatchNorm2d", errors[0]);
     }
 }
+
+public sealed class SyncBatchNormConversionTests
+{
+    [Fact]
+    public void FromCopiesTheLayerAndActsAsBatchNormWithoutAGroup()
+    {
+        using var source = new Dsl.Runtime.Nn.BatchNorm2d(4, eps: 1e-3, momentum: 0.2);
+        using var scope = new TensorScope();
+        source.Forward(Tensor.Randn([3, 4, 5, 5]).Add(2));
+        using var sync = SyncBatchNorm2d.From(source);
+        Assert.Equal((1e-3, 0.2), (sync.Eps, sync.Momentum));
+        Assert.Equal(source.StateDict().Select(e => e.Key), sync.StateDict().Select(e => e.Key));
+        Assert.Equal(source.RunningMean.ToArray<float>(), sync.RunningMean.ToArray<float>());
+        var input = Tensor.Randn([2, 4, 3, 3]);
+        Assert.Equal(source.Forward(input).ToArray<float>(), sync.Forward(input).ToArray<float>());
+        Assert.Equal(source.RunningVar.ToArray<float>(), sync.RunningVar.ToArray<float>());
+    }
+}
