@@ -26,7 +26,7 @@ public class ElementwiseGradientTests
     public void DivBroadcastGradients()
     {
         // Keep the divisor away from zero so the finite differences stay accurate.
-        var divisor = new GradInput(Data.Uniform(128, 3, 0.5, 2), [3, 1]);
+        var divisor = new GradInput(TestData.Uniform(128, 3, 0.5, 2), [3, 1]);
         GradCheck.Verify(t => t[0].Div(t[1]), GradInput.Random(129, 2, 3, 4), divisor);
     }
 

@@ -27,7 +27,7 @@ public class ModuleStateTests
     {
         using var scope = new TensorScope();
         using var net = new TinyNet();
-        var input = Data.Tensor64(200, 2, 1, 8, 8).To(DType.Float32);
+        var input = TestData.Tensor64(200, 2, 1, 8, 8).To(DType.Float32);
         net.Eval();
         var before = net.StateDict().Select(e => e.Value.ToBytes()).ToList();
         net.Forward(input);
@@ -73,7 +73,7 @@ public class ModuleStateTests
         Assert.Equal(linearValues, linear.ToArray<float>());
         Assert.Same(conv, sgd.Parameters.Single(p => ReferenceEquals(p, conv)));
 
-        var input = Data.Tensor64(201, 2, 1, 8, 8).To(DType.Float32).ToChannelsLast();
+        var input = TestData.Tensor64(201, 2, 1, 8, 8).To(DType.Float32).ToChannelsLast();
         net.Forward(input).Sum().Backward();
         Assert.NotNull(conv.Grad);
         sgd.Step();
@@ -85,7 +85,7 @@ public class ModuleStateTests
     {
         using var scope = new TensorScope();
         using var net = new TinyNet();
-        net.Forward(Data.Tensor64(202, 2, 1, 6, 6).To(DType.Float32)).Sum().Backward();
+        net.Forward(TestData.Tensor64(202, 2, 1, 6, 6).To(DType.Float32)).Sum().Backward();
         Assert.All(net.NamedParameters(), p => Assert.True(p.Tensor.Grad is not null, p.Name));
         net.ZeroGrad();
         Assert.All(net.NamedParameters(), p => Assert.True(p.Tensor.Grad is null, p.Name));

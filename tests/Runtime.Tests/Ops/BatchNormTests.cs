@@ -12,8 +12,8 @@ public class BatchNormTests
         using var scope = new TensorScope();
         using var bn = new Nn.BatchNorm2d(3);
         long[] shape = [4, 3, 2, 5];
-        var first = Data.Uniform(30, Data.Count(shape), -2, 3);
-        var second = Data.Uniform(31, Data.Count(shape), 0, 1);
+        var first = TestData.Uniform(30, TestData.Count(shape), -2, 3);
+        var second = TestData.Uniform(31, TestData.Count(shape), 0, 1);
 
         double[] runningMean = [0, 0, 0], runningVar = [1, 1, 1];
         foreach (var batch in new[] { first, second })
@@ -42,7 +42,7 @@ public class BatchNormTests
             bn.Weight.Fill(2);
             bn.Bias.Fill(0.5);
         }
-        var evalInput = Data.Uniform(32, Data.Count(shape));
+        var evalInput = TestData.Uniform(32, TestData.Count(shape));
         var evalOutput = bn.Forward(Tensor.FromArray(evalInput, shape).To(DType.Float32));
         Expect.Close(Map(evalInput, shape, (c, v) => 2 * (v - runningMean[c]) / Math.Sqrt(runningVar[c] + Eps) + 0.5), evalOutput, 1e-4);
         Expect.Close(runningMean, bn.RunningMean, 1e-5);
@@ -54,7 +54,7 @@ public class BatchNormTests
     {
         using var scope = new TensorScope();
         long[] shape = [3, 2, 3, 3];
-        var x = Data.Uniform(33, Data.Count(shape));
+        var x = TestData.Uniform(33, TestData.Count(shape));
         var weight = Tensor.FromArray(new double[] { 1.5, -0.5 }, 2);
         var bias = Tensor.FromArray(new double[] { 0.25, 1 }, 2);
         var output = Functional.BatchNorm(Tensor.FromArray(x, shape), null, null, weight, bias, training: true);

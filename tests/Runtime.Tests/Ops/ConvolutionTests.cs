@@ -16,9 +16,9 @@ public class ConvolutionTests
         using var scope = new TensorScope();
         long[] xShape = [2, 4, 7, 6];
         long[] wShape = [8, 4 / groups, 3, 3];
-        var x = Data.Uniform(1, Data.Count(xShape));
-        var w = Data.Uniform(2, Data.Count(wShape));
-        var b = withBias ? Data.Uniform(3, 8) : null;
+        var x = TestData.Uniform(1, TestData.Count(xShape));
+        var w = TestData.Uniform(2, TestData.Count(wShape));
+        var b = withBias ? TestData.Uniform(3, 8) : null;
 
         var expected = Reference.Conv2d(x, xShape, w, wShape, b, stride, padding, dilation, groups, out var expectedShape);
         var actual = Functional.Conv2d(Tensor.FromArray(x, xShape), Tensor.FromArray(w, wShape),
@@ -34,8 +34,8 @@ public class ConvolutionTests
         using var scope = new TensorScope();
         long[] xShape = [1, 3, 9, 9];
         long[] wShape = [5, 3, 3, 3];
-        var x = Data.Uniform(4, Data.Count(xShape));
-        var w = Data.Uniform(5, Data.Count(wShape));
+        var x = TestData.Uniform(4, TestData.Count(xShape));
+        var w = TestData.Uniform(5, TestData.Count(wShape));
         var expected = Reference.Conv2d(x, xShape, w, wShape, null, 2, 1, 1, 1, out _);
         var actual = Functional.Conv2d(Tensor.FromArray(x, xShape).To(DType.Float32), Tensor.FromArray(w, wShape).To(DType.Float32),
             stride: 2, padding: 1);
@@ -49,7 +49,7 @@ public class ConvolutionTests
         using var scope = new TensorScope();
         using var conv = new Nn.Conv2d(4, 6, 3, stride: 2, padding: 1, groups: 2);
         Assert.Equal(new long[] { 6, 2, 3, 3 }, conv.Weight.Shape);
-        var xData = Data.UniformSingle(6, 1 * 4 * 5 * 5);
+        var xData = TestData.UniformSingle(6, 1 * 4 * 5 * 5);
         var y = conv.Forward(Tensor.FromArray(xData, 1, 4, 5, 5));
         var expected = Reference.Conv2d(xData.Select(v => (double)v).ToArray(), [1, 4, 5, 5],
             Expect.Values(conv.Weight), [6, 2, 3, 3], Expect.Values(conv.Bias!), 2, 1, 1, 2, out var shape);
@@ -61,8 +61,8 @@ public class ConvolutionTests
     public void ChannelsLastInputGivesTheSameValues()
     {
         using var scope = new TensorScope();
-        var x = Data.Tensor64(7, 2, 3, 6, 6).To(DType.Float32);
-        var w = Data.Tensor64(8, 4, 3, 3, 3).To(DType.Float32);
+        var x = TestData.Tensor64(7, 2, 3, 6, 6).To(DType.Float32);
+        var w = TestData.Tensor64(8, 4, 3, 3, 3).To(DType.Float32);
         var plain = Functional.Conv2d(x, w, padding: 1);
         var channelsLast = x.ToChannelsLast();
         Assert.True(channelsLast.IsChannelsLast);

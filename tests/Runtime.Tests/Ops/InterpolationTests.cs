@@ -14,7 +14,7 @@ public class InterpolationTests
     {
         using var scope = new TensorScope();
         long[] shape = [2, 2, height, width];
-        var x = Data.Uniform(20, Data.Count(shape));
+        var x = TestData.Uniform(20, TestData.Count(shape));
         var actual = Functional.Interpolate(Tensor.FromArray(x, shape), outHeight, outWidth, InterpolationMode.Nearest);
         Assert.Equal(new long[] { 2, 2, outHeight, outWidth }, actual.Shape);
         Expect.Close(Reference.Nearest(x, shape, outHeight, outWidth), actual.ToArray<double>(), 0);
@@ -30,7 +30,7 @@ public class InterpolationTests
     {
         using var scope = new TensorScope();
         long[] shape = [1, 3, height, width];
-        var x = Data.Uniform(21, Data.Count(shape));
+        var x = TestData.Uniform(21, TestData.Count(shape));
         var actual = Functional.Interpolate(Tensor.FromArray(x, shape), outHeight, outWidth, InterpolationMode.Bilinear);
         Expect.Close(Reference.Bilinear(x, shape, outHeight, outWidth), actual.ToArray<double>(), 1e-12);
     }

@@ -37,7 +37,7 @@ public class LinearAlgebraTests
         using var scope = new TensorScope();
         using var linear = new Nn.Linear(5, 3);
         Assert.Equal(new long[] { 3, 5 }, linear.Weight.Shape);
-        var x = Data.Tensor64(40, 4, 5).To(DType.Float32);
+        var x = TestData.Tensor64(40, 4, 5).To(DType.Float32);
         var expected = x.MatMul(linear.Weight.Transpose(0, 1)).Add(linear.Bias!);
         Expect.Close(Expect.Values(expected), linear.Forward(x), 1e-6);
         Assert.Equal(18, linear.ParameterCount());

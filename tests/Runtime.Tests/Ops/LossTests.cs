@@ -20,7 +20,7 @@ public class LossTests
     public void LogSoftmaxSubtractsTheLogSumExp()
     {
         using var scope = new TensorScope();
-        var logits = Data.Uniform(50, Rows * Classes, -3, 3);
+        var logits = TestData.Uniform(50, Rows * Classes, -3, 3);
         var actual = Functional.LogSoftmax(Tensor.FromArray(logits, Rows, Classes), 1);
         Expect.Close(LogSoftmaxByHand(logits).SelectMany(r => r).ToArray(), actual.ToArray<double>(), 1e-12);
         var softmax = Functional.Softmax(Tensor.FromArray(logits, Rows, Classes), 1).Sum(1).ToArray<double>();
@@ -34,7 +34,7 @@ public class LossTests
     public void CrossEntropyMatchesTheSmoothedFormula(double smoothing)
     {
         using var scope = new TensorScope();
-        var logits = Data.Uniform(51, Rows * Classes, -3, 3);
+        var logits = TestData.Uniform(51, Rows * Classes, -3, 3);
         var logProbabilities = LogSoftmaxByHand(logits);
         // Each row: (1 - e) * -log p[target] + e / C * sum_c -log p[c].
         var perRow = logProbabilities.Select((row, r) =>

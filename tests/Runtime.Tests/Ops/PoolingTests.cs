@@ -30,7 +30,7 @@ public class PoolingTests
     {
         using var scope = new TensorScope();
         long[] shape = [2, 3, size, size];
-        var x = Data.Uniform(10, Data.Count(shape));
+        var x = TestData.Uniform(10, TestData.Count(shape));
         var expected = Reference.AvgPool2d(x, shape, kernel, stride, padding, ceilMode, countIncludePad, out var expectedShape);
         var actual = Functional.AvgPool2d(Tensor.FromArray(x, shape), kernel, stride, padding, ceilMode, countIncludePad);
         Assert.Equal(expectedShape, actual.Shape);
@@ -47,7 +47,7 @@ public class PoolingTests
     {
         using var scope = new TensorScope();
         long[] shape = [2, 2, size, size];
-        var x = Data.Uniform(11, Data.Count(shape));
+        var x = TestData.Uniform(11, TestData.Count(shape));
         var expected = Reference.MaxPool2d(x, shape, kernel, stride, padding, ceilMode, out var expectedShape);
         var actual = Functional.MaxPool2d(Tensor.FromArray(x, shape), kernel, stride, padding, ceilMode);
         Assert.Equal(expectedShape, actual.Shape);
@@ -80,7 +80,7 @@ public class PoolingTests
     {
         using var scope = new TensorScope();
         long[] shape = [2, 3, height, width];
-        var x = Data.Uniform(12, Data.Count(shape));
+        var x = TestData.Uniform(12, TestData.Count(shape));
         var actual = Functional.AdaptiveAvgPool2d(Tensor.FromArray(x, shape), outHeight, outWidth);
         Assert.Equal(new long[] { 2, 3, outHeight, outWidth }, actual.Shape);
         Expect.Close(Reference.AdaptiveAvgPool2d(x, shape, outHeight, outWidth), actual.ToArray<double>(), 1e-12);
@@ -91,7 +91,7 @@ public class PoolingTests
     {
         using var scope = new TensorScope();
         long[] shape = [1, 2, 6, 6];
-        var x = Data.Uniform(13, Data.Count(shape));
+        var x = TestData.Uniform(13, TestData.Count(shape));
         var input = Tensor.FromArray(x, shape);
         using var avg = new Nn.AvgPool2d(3, 2, 1, ceilMode: true, countIncludePad: false);
         using var max = new Nn.MaxPool2d(3, 2, 1);

@@ -4,7 +4,7 @@ namespace Dsl.Runtime.Tests.Ops;
 
 public class ShapeTests
 {
-    private static Tensor Counting(params long[] shape) => Tensor.Arange(0, Data.Count(shape), dtype: DType.Float64).View(shape);
+    private static Tensor Counting(params long[] shape) => Tensor.Arange(0, TestData.Count(shape), dtype: DType.Float64).View(shape);
 
     [Fact]
     public void ViewReshapeAndFlattenKeepRowMajorOrder()

@@ -3,7 +3,7 @@ namespace Dsl.Runtime.Tests.Support;
 /// <summary>An input of a gradient check: float64 values and their shape.</summary>
 internal sealed record GradInput(double[] Values, long[] Shape)
 {
-    public static GradInput Random(int seed, params long[] shape) => new(Data.Uniform(seed, Data.Count(shape)), shape);
+    public static GradInput Random(int seed, params long[] shape) => new(TestData.Uniform(seed, TestData.Count(shape)), shape);
 }
 
 /// <summary>
@@ -28,7 +28,7 @@ internal static class GradCheck
         }).ToArray();
         var output = function(leaves);
         Assert.Equal(DType.Float64, output.DType);
-        var projection = Tensor.FromArray(Data.Uniform(977, (int)output.NumElements, 0.5, 1.5), output.Shape);
+        var projection = Tensor.FromArray(TestData.Uniform(977, (int)output.NumElements, 0.5, 1.5), output.Shape);
         output.Mul(projection).Sum().Backward();
 
         for (var k = 0; k < inputs.Length; k++)

@@ -1,7 +1,7 @@
 namespace Dsl.Runtime.Tests.Support;
 
 /// <summary>Deterministic test inputs that do not depend on libtorch's generator.</summary>
-internal static class Data
+internal static class TestData
 {
     public static double[] Uniform(int seed, int count, double low = -1, double high = 1)
     {
