@@ -67,6 +67,14 @@ public sealed class ModelGenerator : IIncrementalGenerator
             .Select(static (all, _) => CatalogClassNames(all))
             .WithTrackingName(TrackingNames.CatalogEntries);
 
+        // A YAML file that is not named as a spec would otherwise be ignored without a word.
+        var strayYaml = files
+            .Where(static f => !IsSpec(f.Path) && (f.Path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) ||
+                                                   f.Path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)))
+            .Select(static (f, _) => DiagnosticInfo.Create(DiagnosticCatalog.NotASpecFile, f.Path, SourceSpan.FileStart, SpecResolver.FileName(f.Path)))
+            .WithTrackingName(TrackingNames.StrayFiles);
+        context.RegisterSourceOutput(strayYaml, static (spc, diagnostic) => spc.ReportDiagnostic(diagnostic.ToDiagnostic()));
+
         context.RegisterSourceOutput(emitted, static (spc, result) =>
         {
             foreach (var diagnostic in result.Diagnostics) spc.ReportDiagnostic(diagnostic.ToDiagnostic());

@@ -68,6 +68,7 @@ internal static class BadSpecCases
         ["huge-numbers"] = [("bad.model.yaml", "name: Bad\nfamily: resnet\ndepth: 50\nclasses: 99999999999999999999999999\nwidths: [64, 128, 256, 2147483648]\n")],
         ["not-a-mapping"] = [("bad.model.yaml", "- name: Bad\n- family: resnet\n")],
         ["empty-file"] = [("bad.model.yaml", "")],
+        ["yaml-not-named-as-spec"] = [("resnet.yaml", "name: Bad\nfamily: resnet\ndepth: 50\n")],
         ["two-documents"] = [("bad.model.yaml", "name: Bad\nfamily: resnet\ndepth: 50\n---\nname: Other\n")],
     };
 }
