@@ -78,8 +78,15 @@ public sealed class ModelGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(emitted, static (spc, result) =>
         {
             foreach (var diagnostic in result.Diagnostics) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
-            if (result.HintName is not null && result.Source is not null)
+            if (result.HintName is null || result.Source is null) return;
+            try
+            {
                 spc.AddSource(result.HintName, SourceText.From(result.Source, System.Text.Encoding.UTF8));
+            }
+            catch (ArgumentException e)
+            {
+                spc.ReportDiagnostic(Internal(result.FilePath, e)[0].ToDiagnostic());
+            }
         });
 
         context.RegisterSourceOutput(catalog, static (spc, classNames) =>
@@ -126,7 +133,8 @@ public sealed class ModelGenerator : IIncrementalGenerator
         try
         {
             var earlier = identities.FirstOrDefault(i => string.CompareOrdinal(i.FilePath, described.FilePath) < 0 &&
-                (string.Equals(i.Name, network.Name, StringComparison.OrdinalIgnoreCase) || i.ClassName == network.ClassName));
+                (string.Equals(i.Name, network.Name, StringComparison.OrdinalIgnoreCase) ||
+                 string.Equals(i.ClassName, network.ClassName, StringComparison.OrdinalIgnoreCase)));
             if (earlier is not null)
             {
                 var what = string.Equals(earlier.Name, network.Name, StringComparison.OrdinalIgnoreCase) ? "Model name" : "Class name";
@@ -149,7 +157,8 @@ public sealed class ModelGenerator : IIncrementalGenerator
     private static EquatableArray<string> CatalogClassNames(EquatableArray<ModelIdentity> identities)
     {
         var seenNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var seenClasses = new HashSet<string>(StringComparer.Ordinal);
+        // Hint names are compared without case, so class names must differ in more than case.
+        var seenClasses = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var kept = new List<ModelIdentity>();
         foreach (var identity in identities)
             if (seenNames.Add(identity.Name) & seenClasses.Add(identity.ClassName))

@@ -96,6 +96,16 @@ public sealed class HostileSpecTests
     }
 
     [Fact]
+    public void ClassNamesDifferingOnlyInCaseAreDuplicates()
+    {
+        var result = RunSafely(GeneratorHarness.Spec("a.model.yaml", "name: Net-Ab\nfamily: resnet\ndepth: 50\n"),
+            GeneratorHarness.Spec("b.model.yaml", "name: NetaB\nfamily: resnet\ndepth: 50\n"));
+        var duplicate = Assert.Single(result.Diagnostics);
+        Assert.Equal("DSL0011", duplicate.Id);
+        Assert.Equal(["ModelCatalog.g.cs", "NetAb.g.cs"], result.Results[0].GeneratedSources.Select(s => s.HintName).Order());
+    }
+
+    [Fact]
     public void MutatedSpecsNeverCrashTheGenerator()
     {
         var seed = File.ReadAllText(Path.Combine(RepositoryPaths.Structures, "bLResNeXt-50-32x4d.model.yaml"));

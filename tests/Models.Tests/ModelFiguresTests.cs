@@ -115,6 +115,30 @@ public sealed class ModelFiguresTests
         Assert.Equal(1, model.Layer3[0].Conv2[3]!.KernelSize);
     }
 
+    [Theory]
+    [InlineData("bLResNet-Small")]
+    [InlineData("ScaleNet-Small")]
+    public void ATrainingStepReachesEveryParameter(string name)
+    {
+        var info = ModelCatalog.Get(name);
+        using var model = info.Create();
+        model.Train();
+        using (var scope = new TensorScope())
+        {
+            var logits = model.Forward(Tensor.Randn([4, info.InputChannels, info.InputHeight, info.InputWidth]));
+            var target = Tensor.FromArray([0L, 1, 2, 3], 4);
+            Functional.CrossEntropy(logits, target).Backward();
+        }
+        // Zero-initialized bn3 gammas stop the gradient into their branch's earlier layers for one step in
+        // Big-Little Net, so check what always receives a gradient: the stem, every bn3 and the classifier.
+        foreach (var (key, parameter) in model.NamedParameters())
+        {
+            if (!(key.StartsWith("conv1") || key.EndsWith("bn3.weight") || key.StartsWith("fc"))) continue;
+            using var grad = parameter.Grad;
+            Assert.True(grad is not null, key + " has no gradient");
+        }
+    }
+
     [Fact]
     public void LayerRowsAddUpToTheTotals()
     {
