@@ -153,7 +153,7 @@ public sealed class ModelGenerator : IIncrementalGenerator
         }
     }
 
-    /// <summary>Class names for the catalog: the first spec (by path) of each name, ordered by model name.</summary>
+    /// <summary>Class names for the catalog: the first spec (by path) of each name, in natural order of the model names.</summary>
     private static EquatableArray<string> CatalogClassNames(EquatableArray<ModelIdentity> identities)
     {
         var seenNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -163,8 +163,7 @@ public sealed class ModelGenerator : IIncrementalGenerator
         foreach (var identity in identities)
             if (seenNames.Add(identity.Name) & seenClasses.Add(identity.ClassName))
                 kept.Add(identity);
-        return kept.OrderBy(i => i.Name, StringComparer.OrdinalIgnoreCase).ThenBy(i => i.Name, StringComparer.Ordinal)
-            .Select(i => i.ClassName).ToEquatableArray();
+        return kept.OrderBy(i => i.Name, NaturalOrder.Instance).Select(i => i.ClassName).ToEquatableArray();
     }
 
     private static EquatableArray<DiagnosticInfo> Single(DiagnosticDescriptor descriptor, string path, SourceSpan span, params object[] args) =>
