@@ -3,7 +3,7 @@ namespace Dsl.Definitions;
 /// <summary>Every model generated from the specs in structures/, looked up by canonical name.</summary>
 public static partial class ModelCatalog
 {
-    /// <summary>All models, ordered by name.</summary>
+    /// <summary>All models, in natural order of their names (bLResNet-50 before bLResNet-101).</summary>
     public static IReadOnlyList<ModelInfo> All { get; } = CreateEntries();
 
     /// <summary>The model with this canonical name (case-insensitive), or null.</summary>

@@ -67,11 +67,26 @@ public sealed class ModelGenerator : IIncrementalGenerator
             .Select(static (all, _) => CatalogClassNames(all))
             .WithTrackingName(TrackingNames.CatalogEntries);
 
+        // A YAML file that is not named as a spec would otherwise be ignored without a word.
+        var strayYaml = files
+            .Where(static f => !IsSpec(f.Path) && (f.Path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) ||
+                                                   f.Path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)))
+            .Select(static (f, _) => DiagnosticInfo.Create(DiagnosticCatalog.NotASpecFile, f.Path, SourceSpan.FileStart, SpecResolver.FileName(f.Path)))
+            .WithTrackingName(TrackingNames.StrayFiles);
+        context.RegisterSourceOutput(strayYaml, static (spc, diagnostic) => spc.ReportDiagnostic(diagnostic.ToDiagnostic()));
+
         context.RegisterSourceOutput(emitted, static (spc, result) =>
         {
             foreach (var diagnostic in result.Diagnostics) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
-            if (result.HintName is not null && result.Source is not null)
+            if (result.HintName is null || result.Source is null) return;
+            try
+            {
                 spc.AddSource(result.HintName, SourceText.From(result.Source, System.Text.Encoding.UTF8));
+            }
+            catch (ArgumentException e)
+            {
+                spc.ReportDiagnostic(Internal(result.FilePath, e)[0].ToDiagnostic());
+            }
         });
 
         context.RegisterSourceOutput(catalog, static (spc, classNames) =>
@@ -118,7 +133,8 @@ public sealed class ModelGenerator : IIncrementalGenerator
         try
         {
             var earlier = identities.FirstOrDefault(i => string.CompareOrdinal(i.FilePath, described.FilePath) < 0 &&
-                (string.Equals(i.Name, network.Name, StringComparison.OrdinalIgnoreCase) || i.ClassName == network.ClassName));
+                (string.Equals(i.Name, network.Name, StringComparison.OrdinalIgnoreCase) ||
+                 string.Equals(i.ClassName, network.ClassName, StringComparison.OrdinalIgnoreCase)));
             if (earlier is not null)
             {
                 var what = string.Equals(earlier.Name, network.Name, StringComparison.OrdinalIgnoreCase) ? "Model name" : "Class name";
@@ -137,17 +153,17 @@ public sealed class ModelGenerator : IIncrementalGenerator
         }
     }
 
-    /// <summary>Class names for the catalog: the first spec (by path) of each name, ordered by model name.</summary>
+    /// <summary>Class names for the catalog: the first spec (by path) of each name, in natural order of the model names.</summary>
     private static EquatableArray<string> CatalogClassNames(EquatableArray<ModelIdentity> identities)
     {
         var seenNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var seenClasses = new HashSet<string>(StringComparer.Ordinal);
+        // Hint names are compared without case, so class names must differ in more than case.
+        var seenClasses = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var kept = new List<ModelIdentity>();
         foreach (var identity in identities)
             if (seenNames.Add(identity.Name) & seenClasses.Add(identity.ClassName))
                 kept.Add(identity);
-        return kept.OrderBy(i => i.Name, StringComparer.OrdinalIgnoreCase).ThenBy(i => i.Name, StringComparer.Ordinal)
-            .Select(i => i.ClassName).ToEquatableArray();
+        return kept.OrderBy(i => i.Name, NaturalOrder.Instance).Select(i => i.ClassName).ToEquatableArray();
     }
 
     private static EquatableArray<DiagnosticInfo> Single(DiagnosticDescriptor descriptor, string path, SourceSpan span, params object[] args) =>

@@ -10,4 +10,5 @@ public static class TrackingNames
     public const string Identities = "Identities";
     public const string Emitted = "Emitted";
     public const string CatalogEntries = "CatalogEntries";
+    public const string StrayFiles = "StrayFiles";
 }

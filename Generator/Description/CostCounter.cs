@@ -22,8 +22,12 @@ internal sealed class CostCounter
 
     public static (long Parameters, long MultiplyAdds) Conv(int inChannels, int outChannels, int kernel, int groups, bool bias, int outHeight, int outWidth)
     {
-        long weights = (long)outChannels * (inChannels / groups) * kernel * kernel;
-        return (weights + (bias ? outChannels : 0), weights * outHeight * outWidth);
+        // Checked: absurd specs must fail with a diagnostic, not wrap around to plausible-looking figures.
+        checked
+        {
+            long weights = (long)outChannels * (inChannels / groups) * kernel * kernel;
+            return (weights + (bias ? outChannels : 0), weights * outHeight * outWidth);
+        }
     }
 
     public static long BatchNorm(int channels) => 2L * channels;
@@ -34,7 +38,7 @@ internal sealed class CostCounter
     public void AddRow(string name, string kind, long[] outputShape, long parameters, long multiplyAdds)
     {
         rows.Add(new LayerRow(name, kind, outputShape.ToEquatableArray(), parameters, multiplyAdds));
-        Parameters += parameters;
-        MultiplyAdds += multiplyAdds;
+        Parameters = checked(Parameters + parameters);
+        MultiplyAdds = checked(MultiplyAdds + multiplyAdds);
     }
 }

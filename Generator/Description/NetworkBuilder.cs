@@ -28,7 +28,19 @@ internal sealed class NetworkBuilder
 
     private NetworkBuilder(ResolvedSpec spec, List<DiagnosticInfo> diagnostics) => (this.spec, this.diagnostics) = (spec, diagnostics);
 
-    public static NetworkDescription? Build(ResolvedSpec spec, List<DiagnosticInfo> diagnostics) => new NetworkBuilder(spec, diagnostics).Run();
+    public static NetworkDescription? Build(ResolvedSpec spec, List<DiagnosticInfo> diagnostics)
+    {
+        try
+        {
+            return new NetworkBuilder(spec, diagnostics).Run();
+        }
+        catch (OverflowException)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.LimitExceeded, spec.FilePath, spec.InputSpan,
+                "the network's parameter or multiply-add count does not fit in a 64-bit integer"));
+            return null;
+        }
+    }
 
     private NetworkDescription? Run()
     {

@@ -65,11 +65,15 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor NotApplicable = Error("DSL0018", "Field does not apply",
         "'{0}' does not apply to {1}");
 
+    public static readonly DiagnosticDescriptor NotASpecFile = new("DSL0019", "YAML file is not a spec",
+        "'{0}' is not read as a network spec: spec files are named *.model.yaml, *.model.yml or *.model.json", Category,
+        DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: "docs/diagnostics/DSL0019.md");
+
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
     [
         SyntaxError, UnknownKey, WrongType, MissingField, OutOfRange, UnknownDepth, NotDivisible, AllocationRowCount,
         EmptyBranchRow, VanishingBranch, DuplicateName, InvalidName, MissingAllocationFile, LimitExceeded, InternalError,
-        DuplicateKey, ConflictingFields, NotApplicable,
+        DuplicateKey, ConflictingFields, NotApplicable, NotASpecFile,
     ];
 
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = All.ToDictionary(d => d.Id);

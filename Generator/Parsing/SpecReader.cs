@@ -26,6 +26,7 @@ public sealed class SpecReader
     private readonly Stack<Frame> frames = new();
     private readonly Dictionary<string, SpecNode> anchors = new(StringComparer.Ordinal);
     private readonly Dictionary<SpecNode, int> sizes = new(ReferenceEqualityComparer.Instance);
+    private string text = "";
     private SpecNode? root;
     private int nodeCount;
     private int documents;
@@ -46,6 +47,7 @@ public sealed class SpecReader
 
     private bool Run(string text)
     {
+        this.text = text;
         if (text.Length > MaxCharacters)
             return Fail(DiagnosticCatalog.LimitExceeded, SourceSpan.FileStart,
                 $"the file has {text.Length} characters; at most {MaxCharacters} are read");
@@ -172,6 +174,8 @@ public sealed class SpecReader
 
     private bool Close(ParsingEvent end)
     {
+        if (json && TrailingComma(end.Start) is { } comma)
+            return Fail(DiagnosticCatalog.SyntaxError, comma, Language, "a trailing comma before '" + text[(int)end.Start.Index] + "' is not allowed");
         var frame = frames.Pop();
         var span = ToSpan(frame.Start, end.End);
         SpecNode node = frame.IsMapping ? new MappingNode(span, frame.Entries) : new SequenceNode(span, frame.Items);
@@ -211,6 +215,20 @@ public sealed class SpecReader
             frame.PendingKey = null;
         }
         return true;
+    }
+
+    /// <summary>YAML's flow style accepts "[1, 2,]"; JSON does not. Finds a comma right before a closing bracket.</summary>
+    private SourceSpan? TrailingComma(Mark closing)
+    {
+        var i = (int)closing.Index - 1;
+        if (i + 1 >= text.Length || text[i + 1] is not (']' or '}')) return null;
+        while (i >= 0 && char.IsWhiteSpace(text[i])) i--;
+        if (i < 0 || text[i] != ',') return null;
+        var line = 0;
+        var lineStart = 0;
+        for (var k = 0; k < i; k++)
+            if (text[k] == '\n') (line, lineStart) = (line + 1, k + 1);
+        return new SourceSpan(i, i + 1, line, i - lineStart, line, i - lineStart + 1);
     }
 
     private bool CheckNodeProperties(NodeEvent e, SourceSpan span)

@@ -18,6 +18,7 @@ internal static class BadSpecCases
         ["json-unclosed"] = [("bad.model.json", "{\n  \"name\": \"Bad\",\n  \"family\": \"resnet\",\n  \"depth\": 50\n")],
         ["json-single-quoted"] = [("bad.model.json", "{ \"name\": 'Bad', \"family\": \"resnet\", \"depth\": 50 }\n")],
         ["json-comment"] = [("bad.model.json", "{\n  \"name\": \"Bad\", # the name\n  \"family\": \"resnet\",\n  \"depth\": 50\n}\n")],
+        ["json-trailing-comma"] = [("bad.model.json", "{\n  \"name\": \"Bad\",\n  \"family\": \"resnet\",\n  \"input\": [3, 224, 224,],\n  \"depth\": 50,\n}\n")],
         ["json-block-style"] = [("bad.model.json", "name: Bad\nfamily: resnet\n")],
         ["unknown-key"] = [("bad.model.yaml", "name: Bad\nfamly: big-little\ndepth: 50\nstem:\n  kernal: 3\n")],
         ["wrong-types"] = [("bad.model.yaml", "name: Bad\nfamily: big-little\ndepth: fifty\nalpha: 2.5\ninput: 3\nstem:\n  downsample: maybe\nwidths: [64, 128, \"256\", 512]\n")],
@@ -67,6 +68,7 @@ internal static class BadSpecCases
         ["huge-numbers"] = [("bad.model.yaml", "name: Bad\nfamily: resnet\ndepth: 50\nclasses: 99999999999999999999999999\nwidths: [64, 128, 256, 2147483648]\n")],
         ["not-a-mapping"] = [("bad.model.yaml", "- name: Bad\n- family: resnet\n")],
         ["empty-file"] = [("bad.model.yaml", "")],
+        ["yaml-not-named-as-spec"] = [("resnet.yaml", "name: Bad\nfamily: resnet\ndepth: 50\n")],
         ["two-documents"] = [("bad.model.yaml", "name: Bad\nfamily: resnet\ndepth: 50\n---\nname: Other\n")],
     };
 }

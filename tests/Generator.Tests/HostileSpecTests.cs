@@ -65,6 +65,13 @@ public sealed class HostileSpecTests
     }
 
     [Fact]
+    public void FiguresTooLargeForALongAreRefused()
+    {
+        var text = "name: Vast\nfamily: resnet\nblocks: [990, 1, 1, 1]\nwidths: [16384, 16384, 16384, 16384]\ninput: [3, 65536, 65536]\nstem:\n  stride: 1\n  max_pool: false\n";
+        AssertOnly(RunSafely(GeneratorHarness.Spec("vast.model.yaml", text)), "DSL0014");
+    }
+
+    [Fact]
     public void TooManyBlocksAreRefusedBeforeExpansion()
     {
         var text = "name: Long\nfamily: resnet\nblocks: [3, 4, 6, 9999]\n";
@@ -96,12 +103,28 @@ public sealed class HostileSpecTests
     }
 
     [Fact]
+    public void ClassNamesDifferingOnlyInCaseAreDuplicates()
+    {
+        var result = RunSafely(GeneratorHarness.Spec("a.model.yaml", "name: Net-Ab\nfamily: resnet\ndepth: 50\n"),
+            GeneratorHarness.Spec("b.model.yaml", "name: NetaB\nfamily: resnet\ndepth: 50\n"));
+        var duplicate = Assert.Single(result.Diagnostics);
+        Assert.Equal("DSL0011", duplicate.Id);
+        Assert.Equal(["ModelCatalog.g.cs", "NetAb.g.cs"], result.Results[0].GeneratedSources.Select(s => s.HintName).Order());
+    }
+
+    [Fact]
     public void MutatedSpecsNeverCrashTheGenerator()
     {
-        var seed = File.ReadAllText(Path.Combine(RepositoryPaths.Structures, "bLResNeXt-50-32x4d.model.yaml"));
+        foreach (var (file, seedNumber) in new[] { ("bLResNeXt-50-32x4d.model.yaml", 1234), ("ScaleNet-Small.model.yaml", 99), ("ResNet-50.model.json", 7) })
+            Mutate(file, seedNumber);
+    }
+
+    private static void Mutate(string fileName, int seedNumber)
+    {
+        var seed = File.ReadAllText(Path.Combine(RepositoryPaths.Structures, fileName));
         const string alphabet = "{}[]:,-&*!|>'\"#%@`\t\n 0123456789abcdefghijklmnopqrstuvwxyz";
-        var random = new Random(1234);
-        for (var trial = 0; trial < 150; trial++)
+        var random = new Random(seedNumber);
+        for (var trial = 0; trial < 100; trial++)
         {
             var text = new StringBuilder(seed);
             for (var edit = 0; edit < 1 + random.Next(4); edit++)
@@ -114,7 +137,7 @@ public sealed class HostileSpecTests
                     default: text[at] = alphabet[random.Next(alphabet.Length)]; break;
                 }
             }
-            RunSafely(GeneratorHarness.Spec("fuzz.model.yaml", text.ToString()));
+            RunSafely(GeneratorHarness.Spec("fuzz.model" + Path.GetExtension(fileName), text.ToString()));
         }
     }
 }

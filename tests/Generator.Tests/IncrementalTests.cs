@@ -77,6 +77,21 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void AllocationFileEditRegeneratesOnlyTheModelUsingIt()
+    {
+        var (driver, files) = Prime();
+        var old = files.Single(f => f.Path.EndsWith("scalenet50_light.json", StringComparison.Ordinal));
+        var edited = new InMemoryAdditionalText(old.Path, old.Text.Replace("[30, 8, 10, 16, 56]", "[31, 8, 10, 16, 56]"));
+        Assert.NotEqual(old.Text, edited.Text);
+        var run = Rerun(driver, old, edited);
+
+        var modified = Outputs(run, TrackingNames.Emitted).Where(o => o.Reason == IncrementalStepRunReason.Modified)
+            .Select(o => ((EmitResult)o.Value).HintName).ToList();
+        Assert.Equal(["ScaleNet50Light.g.cs"], modified);
+        Assert.Contains("[31, 8, 10, 16]", run.GeneratedSources.Single(s => s.HintName == "ScaleNet50Light.g.cs").SourceText.ToString());
+    }
+
+    [Fact]
     public void StepOutputsHoldNoCompilerObjects()
     {
         var (driver, _) = Prime();

@@ -82,6 +82,64 @@ public sealed class ModelFiguresTests
     }
 
     [Fact]
+    public void GeneratedChildrenAreTypedAndInitializedAsTheOriginals()
+    {
+        using var model = new BLResNet50Tiny();
+        using var scope = new TensorScope();
+        Assert.Equal([8L, 8, 3, 3], model.Layer1.Big[0].Conv2.Weight.Shape);
+        Assert.False(model.Layer1.Big[^1].LastRelu);
+        Assert.True(model.Layer1.Little[0].LastRelu);
+        Assert.Equal(3, model.Layer4.Count);
+        Assert.Equal(BLResNet50Tiny.TrainableParameters, model.ParameterCount());
+        Assert.Equal("bLResNet-50-tiny", BLResNet50Tiny.CanonicalName);
+
+        // Big-Little Net zeroes every bottleneck's last gamma, but not the little_e or shortcut batch norms.
+        Assert.Equal(0.0, model.Layer4[2].Bn3.Weight.Abs().Max().Item());
+        var littleNorm = (Dsl.Runtime.Nn.BatchNorm2d)model.Layer1.LittleE[1];
+        Assert.Equal(-1.0, littleNorm.Weight.Neg().Max().Item());
+        // kaiming normal, fan_out: std = sqrt(2 / (k*k*out)).
+        var weight = model.Layer4[0].Conv2.Weight;
+        var std = weight.Norm().Item() / Math.Sqrt(weight.NumElements);
+        Assert.InRange(std, 0.9 * Math.Sqrt(2.0 / (9 * 64)), 1.1 * Math.Sqrt(2.0 / (9 * 64)));
+    }
+
+    [Fact]
+    public void ScaleNetKeepsItsLastBatchNormGamma()
+    {
+        using var model = new ScaleNetSmall();
+        using var scope = new TensorScope();
+        Assert.Equal(-1.0, model.Layer1[0].Bn3.Weight.Neg().Max().Item());
+        Assert.Null(model.Layer4[0].Conv2[2]);
+        Assert.Equal(3, model.Layer4[0].Conv2[1]!.KernelSize);
+        Assert.Equal(3, model.Layer3[0].Conv2[1]!.KernelSize);
+        Assert.Equal(1, model.Layer3[0].Conv2[3]!.KernelSize);
+    }
+
+    [Theory]
+    [InlineData("bLResNet-Small")]
+    [InlineData("ScaleNet-Small")]
+    public void ATrainingStepReachesEveryParameter(string name)
+    {
+        var info = ModelCatalog.Get(name);
+        using var model = info.Create();
+        model.Train();
+        using (var scope = new TensorScope())
+        {
+            var logits = model.Forward(Tensor.Randn([4, info.InputChannels, info.InputHeight, info.InputWidth]));
+            var target = Tensor.FromArray([0L, 1, 2, 3], 4);
+            Functional.CrossEntropy(logits, target).Backward();
+        }
+        // Zero-initialized bn3 gammas stop the gradient into their branch's earlier layers for one step in
+        // Big-Little Net, so check what always receives a gradient: the stem, every bn3 and the classifier.
+        foreach (var (key, parameter) in model.NamedParameters())
+        {
+            if (!(key.StartsWith("conv1") || key.EndsWith("bn3.weight") || key.StartsWith("fc"))) continue;
+            using var grad = parameter.Grad;
+            Assert.True(grad is not null, key + " has no gradient");
+        }
+    }
+
+    [Fact]
     public void LayerRowsAddUpToTheTotals()
     {
         foreach (var info in ModelCatalog.All)
