@@ -10,7 +10,7 @@ public class SequentialTests
     {
         using var scope = new TensorScope();
         using var sequence = new Sequential(new Conv2d(2, 3, 3, padding: 1), new BatchNorm2d(3), new ReLU(inPlace: true), new MaxPool2d(2));
-        var input = Data.Tensor64(300, 2, 2, 6, 6).To(DType.Float32);
+        var input = TestData.Tensor64(300, 2, 2, 6, 6).To(DType.Float32);
         var output = sequence.Forward(input);
 
         var conv = (Conv2d)sequence[0];
