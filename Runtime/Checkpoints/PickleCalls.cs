@@ -94,7 +94,15 @@ internal sealed class PickleCalls(string filePath, Func<string, DType, long, Tor
             throw Fail($"tensor has a negative offset, size or stride ({PickleFormat.Describe(args)})", at);
 
         var empty = shape.Any(s => s == 0);
-        var last = offset + shape.Zip(strides).Sum(p => (p.First - 1) * p.Second);
+        long last;
+        try
+        {
+            last = checked(offset + shape.Zip(strides).Sum(p => checked((p.First - 1) * p.Second)));
+        }
+        catch (OverflowException)
+        {
+            throw Fail($"a tensor of size [{string.Join(", ", shape)}] and stride [{string.Join(", ", strides)}] is impossibly large", at);
+        }
         if (!empty && last >= storage.ElementCount)
             throw Fail($"a tensor of size [{string.Join(", ", shape)}] at offset {offset} needs {last + 1} elements but storage '{storage.Key}' holds {storage.ElementCount}", at);
 

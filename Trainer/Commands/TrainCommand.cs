@@ -62,7 +62,7 @@ public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, Te
             if (!report.IsExact) output.WriteLine($"warning: weights '{weights}' did not match exactly: {report}");
         }
 
-        if (evaluateOnly) return Evaluate(model, data, device, inputSize, parse.GetValue(flags.ChannelsLast));
+        if (evaluateOnly) return Evaluate(model, data, device, inputSize, parse.GetValue(flags.ChannelsLast) || recipe.ChannelsLast);
 
         var logFolder = parse.GetValue(flags.LogDir) is { } logDir ? Path.Combine(logDir, entry.Name) : null;
         var options = new TrainingOptions
@@ -74,7 +74,7 @@ public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, Te
             Schedule = TrainingFlags.ParseSchedule(parse.GetValue(flags.Scheduler)!),
             Seed = seed,
             Device = device,
-            ChannelsLast = parse.GetValue(flags.ChannelsLast),
+            ChannelsLast = parse.GetValue(flags.ChannelsLast) || recipe.ChannelsLast,
             LogFolder = logFolder,
             Architecture = entry.Name,
         };

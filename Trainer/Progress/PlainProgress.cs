@@ -10,6 +10,7 @@ public sealed class PlainProgress(TextWriter output) : ITrainingObserver
 {
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private int reportEvery = 1;
+    private TimeSpan lastReport;
 
     public void EpochStarted(int epoch, int epochs, int steps, double learningRate)
     {
@@ -19,7 +20,9 @@ public sealed class PlainProgress(TextWriter output) : ITrainingObserver
 
     public void StepCompleted(StepProgress p)
     {
-        if (p.Step % reportEvery != 0 && p.Step != p.Steps) return;
+        // A few lines per epoch, and at least one every 30 seconds on slow runs.
+        if (p.Step % reportEvery != 0 && p.Step != p.Steps && clock.Elapsed - lastReport < TimeSpan.FromSeconds(30)) return;
+        lastReport = clock.Elapsed;
         output.WriteLine(string.Format(CultureInfo.InvariantCulture,
             "  [{0}/{1}] step {2}/{3}\tloss {4:F4}\ttop-1 {5:F2}%\t{6:F0} images/s\telapsed {7:hh\\:mm\\:ss}",
             p.Epoch + 1, p.Epochs, p.Step, p.Steps, p.Loss, p.Top1, p.ImagesPerSecond, clock.Elapsed));

@@ -135,3 +135,34 @@ public sealed class CheckpointReaderTests
         Assert.Contains("not a readable zip", Assert.Throws<CheckpointException>(() => Checkpoint.Read(text)).Message);
     }
 }
+
+public sealed class BareStateDictTests
+{
+    [Fact]
+    public void BareStateDictWithDataParallelPrefixLoadsIntoAModel()
+    {
+        using var scope = new TensorScope();
+        using var temp = new TempFolder();
+        using var source = new SmallNet();
+        Dsl.Runtime.Parity.ReferenceFill.Fill(source);
+        var path = temp.File("released.pth");
+        Checkpoint.SaveStateDict(path, source.StateDict().Select(e => new KeyValuePair<string, Tensor>("module." + e.Key, e.Value)));
+
+        using var target = new SmallNet();
+        Assert.True(Checkpoint.LoadInto(target, path).IsExact);
+        foreach (var (a, b) in source.StateDict().Zip(target.StateDict())) Assert.Equal(a.Value.ToBytes(), b.Value.ToBytes());
+    }
+
+    [Fact]
+    public void AFileThatIsNotAStateDictSaysSo()
+    {
+        using var scope = new TensorScope();
+        using var temp = new TempFolder();
+        var path = temp.File("other.pt");
+        Checkpoint.Save(path, new PickleDict { ["epoch"] = 3L, ["notes"] = "no weights" });
+        using var checkpoint = Checkpoint.Read(path);
+        var error = Assert.Throws<CheckpointException>(() => checkpoint.StateDict());
+        Assert.Contains(path, error.Message);
+        Assert.Contains("no 'state_dict' entry", error.Message);
+    }
+}
