@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(cmake g++ libtorch-dev libjpeg62-turbo-dev libpng-dev dataset-fashion-mnist python3-torch python3-torchvision)
+packages=(cmake g++ libtorch-dev libgloo-dev libjpeg62-turbo-dev libpng-dev dataset-fashion-mnist python3-torch python3-torchvision)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -67,7 +67,14 @@ public sealed class Checkpoint : IDisposable
     {
         using var scope = new TensorScope();
         using var checkpoint = Read(path);
-        return model.LoadStateDict(checkpoint.StateDict(), strict);
+        try
+        {
+            return model.LoadStateDict(checkpoint.StateDict(), strict);
+        }
+        catch (StateDictMismatchException e) when (e.FilePath is null)
+        {
+            throw new StateDictMismatchException(e.Report, path);
+        }
     }
 
     /// <summary>

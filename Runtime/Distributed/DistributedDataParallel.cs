@@ -20,8 +20,8 @@ public sealed class DistributedDataParallel
     public long BucketBytes { get; }
 
     /// <summary>
-    /// Whether batch-norm statistics are computed over all ranks (SyncBatchNorm2d layers bound to the group) or
-    /// per rank (PyTorch's default).
+    /// Whether batch-norm statistics are computed over all ranks (BatchNorm2d layers normalize through the group,
+    /// SyncBatchNorm2d layers are bound to it) or per rank (PyTorch's default).
     /// </summary>
     public bool SyncBatchNorm { get; }
 
@@ -46,12 +46,13 @@ public sealed class DistributedDataParallel
 
     private void BindBatchNorms()
     {
-        foreach (var (name, child) in Module.NamedModules())
+        foreach (var (_, child) in Module.NamedModules())
         {
             if (child is SyncBatchNorm2d sync) sync.Group = SyncBatchNorm ? Group : null;
-            else if (SyncBatchNorm && child is BatchNorm2d)
-                throw new InvalidOperationException(
-                    $"layer '{name}' is a BatchNorm2d; synchronized batch norm needs the model built with SyncBatchNorm2d layers");
+            else if (child is BatchNorm2d plain)
+                plain.TrainingNormalizer = SyncBatchNorm
+                    ? (layer, x) => Group.SyncBatchNorm(x, layer.Weight, layer.Bias, layer.RunningMean, layer.RunningVar, layer.Momentum, layer.Eps)
+                    : null;
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using System.Runtime.InteropServices;
 
 namespace Dsl.Runtime.Distributed;
 
@@ -12,7 +13,17 @@ namespace Dsl.Runtime.Distributed;
 public static class LocalLauncher
 {
     /// <summary>Re-runs the current program (same executable, or the same dll under the dotnet host) with <paramref name="args"/> in N ranks.</summary>
-    public static int Run(int nproc, string[] args) => Run(nproc, CurrentProgram(args), Console.Out);
+    /// <remarks>
+    /// The ranks see WORLD_SIZE in their environment (<see cref="DistributedEnvironment.IsLaunched"/>) and must train
+    /// instead of launching again; calling this from a rank is an error.
+    /// </remarks>
+    public static int Run(int nproc, string[] args)
+    {
+        if (DistributedEnvironment.IsLaunched)
+            throw new InvalidOperationException(
+                $"this process is already a rank of a launched job ({DistributedEnvironment.WorldSizeVariable} is set); it must not launch ranks itself");
+        return Run(nproc, CurrentProgram(args), Console.Out);
+    }
 
     /// <summary>Runs <paramref name="command"/> (program and arguments) in N ranks, relaying output to <paramref name="output"/>.</summary>
     public static int Run(int nproc, IReadOnlyList<string> command, TextWriter output,
@@ -31,17 +42,22 @@ public static class LocalLauncher
             lock (gate) output.WriteLine($"[rank {rank}] {line}");
         }
 
+        // Signal handlers call this from another thread while ranks may still be starting.
         void KillAll()
         {
-            foreach (var process in processes)
+            lock (processes)
             {
-                try { if (!process.HasExited) process.Kill(entireProcessTree: true); }
-                catch (InvalidOperationException) { /* it exited meanwhile */ }
+                foreach (var process in processes)
+                {
+                    try { if (!process.HasExited) process.Kill(entireProcessTree: true); }
+                    catch (InvalidOperationException) { /* it exited meanwhile */ }
+                }
             }
         }
 
-        ConsoleCancelEventHandler onCancel = (_, _) => KillAll();
-        Console.CancelKeyPress += onCancel;
+        // Ctrl+C or a termination request to the launcher ends the ranks too, as torchrun does.
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => KillAll());
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => KillAll());
         try
         {
             var exits = new List<Task>();
@@ -78,7 +94,7 @@ public static class LocalLauncher
                     KillAll();
                     throw new InvalidOperationException($"could not start rank {rank} ('{command[0]}'): {e.Message}", e);
                 }
-                processes.Add(process);
+                lock (processes) processes.Add(process);
                 process.BeginOutputReadLine();
                 process.BeginErrorReadLine();
                 exits.Add(WatchAsync(process, current, failure));
@@ -98,7 +114,6 @@ public static class LocalLauncher
         }
         finally
         {
-            Console.CancelKeyPress -= onCancel;
             foreach (var process in processes) process.Dispose();
         }
     }

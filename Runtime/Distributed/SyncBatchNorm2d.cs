@@ -9,7 +9,8 @@ namespace Dsl.Runtime.Distributed;
 /// process holding the union of all batches. Weight and bias gradients stay per rank and are averaged with
 /// the other gradients by <see cref="DistributedDataParallel"/>. Without a group, in evaluation, or with a
 /// single rank it is exactly <see cref="BatchNorm2d"/>. Parameter and buffer names are BatchNorm2d's, so
-/// checkpoints are interchangeable.
+/// checkpoints are interchangeable. The autograd graph refers to the group natively: dispose the group only
+/// after the last backward pass through this layer.
 /// </summary>
 public sealed class SyncBatchNorm2d : Module<Tensor, Tensor>
 {

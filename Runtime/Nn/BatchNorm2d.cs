@@ -22,10 +22,19 @@ public sealed class BatchNorm2d : Module<Tensor, Tensor>
         NumBatchesTracked = RegisterBuffer("num_batches_tracked", Tensor.Zeros([], DType.Int64));
     }
 
+    /// <summary>
+    /// When set, training-mode batches are normalized by it instead of by their own statistics
+    /// (synchronized batch norm across data-parallel ranks).
+    /// </summary>
+    public Func<BatchNorm2d, Tensor, Tensor>? TrainingNormalizer { get; set; }
+
     public override Tensor Forward(Tensor input)
     {
         if (Training)
+        {
             using (new NoGradScope()) NumBatchesTracked.AddInPlace(1);
+            if (TrainingNormalizer is { } normalize) return normalize(this, input);
+        }
         return Functional.BatchNorm(input, RunningMean, RunningVar, Weight, Bias, Training, Momentum, Eps);
     }
 }

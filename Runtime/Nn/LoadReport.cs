@@ -21,8 +21,11 @@ public sealed record LoadReport(IReadOnlyList<string> Missing, IReadOnlyList<str
     }
 }
 
-public sealed class StateDictMismatchException(LoadReport report)
-    : Exception("the state dict does not match the model:" + Environment.NewLine + report)
+public sealed class StateDictMismatchException(LoadReport report, string? source = null)
+    : Exception((source is null ? "the state dict" : $"the state dict in {source}") + " does not match the model:" + Environment.NewLine + report)
 {
     public LoadReport Report { get; } = report;
+
+    /// <summary>The file the state dict came from, when it came from one.</summary>
+    public string? FilePath { get; } = source;
 }

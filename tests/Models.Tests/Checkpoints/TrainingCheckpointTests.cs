@@ -145,6 +145,8 @@ public sealed class TrainingCheckpointTests
         Assert.Equal(new object?[] { 1L, 2L }, Assert.IsType<object?[]>(plain["tuple"]));
         Assert.Equal(1L << 40, plain["big"]);
         Assert.Equal(-70000L, plain["negative"]);
+        Assert.Equal((61.25, 0.5, -3L), (plain["np_float"], plain["np_single"], plain["np_int"]));
+        Assert.Equal(2.75, plain["np_big_endian"]);
     }
 
     [PythonTorchFact]
@@ -221,6 +223,8 @@ public sealed class TrainingCheckpointTests
         var error = Assert.Throws<StateDictMismatchException>(() => Checkpoint.LoadInto(other, TestPaths.FixtureCheckpoint));
         Assert.Contains("layer1.big.0.conv1.weight", error.Message);
         Assert.Contains("conv1.weight: model has [4, 3, 3, 3], given [8, 3, 7, 7]", error.Message);
+        Assert.Contains("checkpoint.pth.tar", error.Message);
+        Assert.Equal(TestPaths.FixtureCheckpoint, error.FilePath);
     }
 
     private static string DTypeName(DType dtype) => dtype switch

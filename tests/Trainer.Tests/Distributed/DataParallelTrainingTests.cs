@@ -96,3 +96,32 @@ public sealed class DataParallelTrainingTests
         Assert.True(expected.Zip(initial, (a, b) => Math.Abs(a - b)).Max() > 1e-3, "training did not move the weights");
     }
 }
+
+public sealed class GradientAveragingTests
+{
+    [Fact]
+    public void AMissingGradientCountsAsZeroOnEveryRank()
+    {
+        var results = RankThreads.Run(2, group =>
+        {
+            using var model = new TinyConvNet(TinyNorm.None);
+            var parallel = new DistributedDataParallel(model, group);
+            var weight = model.NamedParameters().First(p => p.Name == "fc.weight").Tensor;
+            float[]? local = null;
+            if (group.Rank == 0)
+            {
+                using var scope = new TensorScope();
+                Functional.CrossEntropy(model.Forward(Tensor.Randn([2, 3, 8, 8])), Tensor.FromArray(new long[] { 1, 2 }, 2)).Backward();
+                using var gradient = weight.Grad!;
+                local = gradient.ToArray<float>();
+            }
+            parallel.SynchronizeGradients();
+            using var averaged = weight.Grad!;
+            return (local, averaged.ToArray<float>());
+        });
+        var expected = results[0].local!.Select(g => g / 2).ToArray();
+        Assert.Equal(expected, results[0].Item2);
+        Assert.Equal(expected, results[1].Item2);
+        Assert.Contains(expected, g => g != 0);
+    }
+}

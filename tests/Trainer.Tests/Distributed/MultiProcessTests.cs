@@ -49,7 +49,7 @@ public sealed class MultiProcessTests
         var port = FreePort.Pick();
         var directory = Directory.CreateTempSubdirectory("dsl-dist-");
         var checkpoint = Path.Combine(directory.FullName, "model.ckpt");
-        string[] args = ["train", "--steps", "100000", "--batch", "4", "--step-delay-ms", "20", "--timeout-seconds", "10"];
+        string[] args = ["train", "--steps", "100000", "--batch", "4", "--step-delay-ms", "20", "--timeout-seconds", "20"];
         using var master = WorkerProcess.Start(RankEnvironment(0, 2, port), [.. args, "--checkpoint", checkpoint]);
         using var other = WorkerProcess.Start(RankEnvironment(1, 2, port), args);
         var masterLines = new Lines(master);

@@ -48,7 +48,8 @@ public sealed class SyncBatchNormTests
         var start = reference.StateDict().Select(e => new KeyValuePair<string, Tensor>(e.Key, TensorScope.Detach(e.Value.Clone()))).ToList();
         try
         {
-            var synced = TrainRanks(TinyNorm.SyncBatchNorm, sync: true, data, start);
+            var synced = TrainRanks(TinyNorm.SyncBatchNorm, sync: true, data, start)
+                .Concat(TrainRanks(TinyNorm.BatchNorm, sync: true, data, start)).ToArray();
             var perRank = TrainRanks(TinyNorm.SyncBatchNorm, sync: false, data, start);
 
             float[] expected;
@@ -77,15 +78,22 @@ public sealed class SyncBatchNormTests
             foreach (var entry in start) entry.Value.Dispose();
         }
     }
+}
 
+public sealed class SyncBatchNormConversionTests
+{
     [Fact]
-    public void SynchronizingPlainBatchNormLayersIsRefused()
+    public void FromCopiesTheLayerAndActsAsBatchNormWithoutAGroup()
     {
-        var errors = RankThreads.Run(1, group =>
-        {
-            using var model = new TinyConvNet(TinyNorm.BatchNorm);
-            return Assert.Throws<InvalidOperationException>(() => new DistributedDataParallel(model, group, syncBatchNorm: true)).Message;
-        });
-        Assert.Contains("'bn1' is a BatchNorm2d", errors[0]);
+        using var source = new Dsl.Runtime.Nn.BatchNorm2d(4, eps: 1e-3, momentum: 0.2);
+        using var scope = new TensorScope();
+        source.Forward(Tensor.Randn([3, 4, 5, 5]).Add(2));
+        using var sync = SyncBatchNorm2d.From(source);
+        Assert.Equal((1e-3, 0.2), (sync.Eps, sync.Momentum));
+        Assert.Equal(source.StateDict().Select(e => e.Key), sync.StateDict().Select(e => e.Key));
+        Assert.Equal(source.RunningMean.ToArray<float>(), sync.RunningMean.ToArray<float>());
+        var input = Tensor.Randn([2, 4, 3, 3]);
+        Assert.Equal(source.Forward(input).ToArray<float>(), sync.Forward(input).ToArray<float>());
+        Assert.Equal(source.RunningVar.ToArray<float>(), sync.RunningVar.ToArray<float>());
     }
 }

@@ -88,6 +88,7 @@ static int Bench(Options options)
     const int warmup = 3;
     var clock = new Stopwatch();
     var communication = TimeSpan.Zero;
+    var waiting = TimeSpan.Zero;
     for (var step = 0; step < warmup + steps; step++)
     {
         if (step == warmup) clock.Start();
@@ -99,8 +100,15 @@ static int Bench(Options options)
         loss.Backward();
         if (parallel is not null)
         {
+            // The barrier separates waiting for a slower rank from the all-reduce itself.
+            var waited = Stopwatch.StartNew();
+            context.Barrier();
             parallel.SynchronizeGradients();
-            if (step >= warmup) communication += parallel.LastSynchronizationTime;
+            if (step >= warmup)
+            {
+                waiting += waited.Elapsed - parallel.LastSynchronizationTime;
+                communication += parallel.LastSynchronizationTime;
+            }
         }
         optimizer.Step();
     }
@@ -109,7 +117,8 @@ static int Bench(Options options)
     if (context.IsMaster)
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"ranks {context.WorldSize} batch/rank {batch} image {image} params {model.ParameterCount()} threads/rank {Torch.Threads}: " +
-            $"{imagesPerSecond:F1} images/s, {clock.Elapsed.TotalMilliseconds / steps:F1} ms/step, all-reduce {communication.TotalMilliseconds / steps:F2} ms/step"));
+            $"{imagesPerSecond:F1} images/s, {clock.Elapsed.TotalMilliseconds / steps:F1} ms/step, all-reduce {communication.TotalMilliseconds / steps:F2} ms/step, " +
+            $"waiting for the slower rank {waiting.TotalMilliseconds / steps:F2} ms/step"));
     return 0;
 }
 
