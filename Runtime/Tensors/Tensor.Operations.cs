@@ -128,14 +128,20 @@ public sealed partial class Tensor
     {
         var handles = new IntPtr[tensors.Count];
         for (var i = 0; i < handles.Length; i++) handles[i] = tensors[i].Handle;
-        fixed (IntPtr* pointer = handles) return new(NativeMethods.dsl_cat(pointer, handles.Length, dim));
+        Tensor result;
+        fixed (IntPtr* pointer = handles) result = new(NativeMethods.dsl_cat(pointer, handles.Length, dim));
+        GC.KeepAlive(tensors);   // more operands than the recent-operand ring holds
+        return result;
     }
 
     public static unsafe Tensor Stack(IReadOnlyList<Tensor> tensors, long dim)
     {
         var handles = new IntPtr[tensors.Count];
         for (var i = 0; i < handles.Length; i++) handles[i] = tensors[i].Handle;
-        fixed (IntPtr* pointer = handles) return new(NativeMethods.dsl_stack(pointer, handles.Length, dim));
+        Tensor result;
+        fixed (IntPtr* pointer = handles) result = new(NativeMethods.dsl_stack(pointer, handles.Length, dim));
+        GC.KeepAlive(tensors);
+        return result;
     }
 
     public static Tensor Where(Tensor condition, Tensor a, Tensor b) =>

@@ -25,8 +25,25 @@ public sealed partial class Tensor : IDisposable
         if (handle != IntPtr.Zero) NativeMethods.dsl_tensor_free(handle);
     }
 
-    internal IntPtr Handle =>
-        handle != IntPtr.Zero ? handle : throw new ObjectDisposedException(nameof(Tensor), "the tensor was disposed");
+    // Native calls take raw handles, so nothing tells the GC that a tensor is in use while libtorch works
+    // on it: a temporary with no other reference (a.Mul(2).Add(1)) could be finalized, and its native
+    // tensor freed, in the middle of the call. Each handle read therefore parks its tensor in a small
+    // per-thread ring, which keeps a call's operands reachable until this thread has made later reads.
+    private const int RecentOperandCount = 16;
+    [ThreadStatic] private static Tensor?[]? recentOperands;
+    [ThreadStatic] private static int recentOperandIndex;
+
+    internal IntPtr Handle
+    {
+        get
+        {
+            if (handle == IntPtr.Zero) throw new ObjectDisposedException(nameof(Tensor), "the tensor was disposed");
+            var ring = recentOperands ??= new Tensor?[RecentOperandCount];
+            ring[recentOperandIndex] = this;
+            recentOperandIndex = (recentOperandIndex + 1) % RecentOperandCount;
+            return handle;
+        }
+    }
 
     public bool IsDisposed => handle == IntPtr.Zero;
 

@@ -5,7 +5,16 @@ using Dsl.Runtime;
 // Times two workloads in this runtime and, in the same run, in PyTorch (peer.py), and prints both and their ratio.
 // Rounds alternate between the two so that a change in machine load hits both sides alike.
 // Usage: Dsl.Benchmarks [--threads N] [--rounds N] [--repeats N] [--small-repeats N] [--warm-up N] [--python PATH]
-var options = Options.Parse(args);
+Options options;
+try
+{
+    options = Options.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
 Torch.Threads = options.Threads;
 Torch.ManualSeed(0);
 
