@@ -78,6 +78,7 @@ public sealed class ProcessGroup : IDisposable
         var handles = HandlesOf(tensors);
         var clock = Stopwatch.StartNew();
         fixed (IntPtr* pointer = handles) Check.Status(NativeMethods.dsl_dist_allreduce(Handle, pointer, handles.Length));
+        GC.KeepAlive(tensors);
         AllReduceTime += clock.Elapsed;
     }
 
@@ -87,6 +88,7 @@ public sealed class ProcessGroup : IDisposable
         if (root < 0 || root >= WorldSize) throw new ArgumentOutOfRangeException(nameof(root), $"root {root} is outside 0..{WorldSize - 1}");
         var handles = HandlesOf(tensors);
         fixed (IntPtr* pointer = handles) Check.Status(NativeMethods.dsl_dist_broadcast(Handle, pointer, handles.Length, root));
+        GC.KeepAlive(tensors);
     }
 
     /// <summary>Returns once every rank has reached the barrier.</summary>
