@@ -30,6 +30,28 @@ public sealed class TrainingLoopTests
     }
 
     [Fact]
+    public void LossDecreasesOnAnImageFolderOfJpegs()
+    {
+        using var temp = new TempFolder();
+        var images = new List<(string, int, int, int)>();
+        foreach (var (name, level) in new[] { ("dark", 30), ("light", 220) })
+        {
+            Directory.CreateDirectory(temp.Combine(name));
+            for (var i = 0; i < 12; i++) images.Add((temp.Combine(name, $"{i:D2}.jpg"), 30 + i, 40 - i, level + i));
+        }
+        TestImages.WriteJpegs(images);
+        var transform = new TransformPipeline(new RandomResizedCrop(16), new ColorJitter(0.4, 0.4, 0.4), new RandomHorizontalFlip(), Normalize.ImageNet);
+        var dataset = new ImageFolderDataset(temp.Path, transform, 3, 16, 16);
+        Torch.ManualSeed(2);
+        using var model = new TinyNet(3, 2);
+        var reports = new List<EpochReport>();
+        new TrainingLoop(model, new DataLoader(dataset, 8, shuffle: true, seed: 2, workers: 2), null,
+            new TrainingOptions { Epochs = 4, LearningRate = 0.05, Seed = 2 }, observer: new Recorder(reports)).Run();
+        Assert.True(reports[^1].Train.Loss < reports[0].Train.Loss, $"loss {reports[0].Train.Loss} -> {reports[^1].Train.Loss}");
+        Assert.Equal(24, reports[0].Train.Samples);
+    }
+
+    [Fact]
     public void ResumingAfterOneEpochEqualsTwoEpochsStraight()
     {
         var threads = Torch.Threads;
