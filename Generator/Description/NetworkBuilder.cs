@@ -78,7 +78,7 @@ internal sealed class NetworkBuilder
         var little = 0;
         if (bigLittle)
         {
-            if (!Divisible(channels, spec.Alpha, "stem width " + channels, "alpha " + spec.Alpha, spec.StemChannelsSpan)) return Stem(x, false, 0, conv1);
+            if (!Divisible(channels, spec.Alpha, "stem width " + channels, "alpha " + spec.Alpha, spec.AlphaSpan)) return Stem(x, false, 0, conv1);
             little = channels / spec.Alpha;
             var stride = spec.StemDownsample ? 2 : 1;
             var big = ConvOutput(x, channels, 3, stride, 1, "b_conv0");
@@ -126,7 +126,7 @@ internal sealed class NetworkBuilder
                 "at least 2 in a bL-module (its Big branch has blocks-1 blocks, then one fusion block)");
             return null;
         }
-        if (!Divisible(outChannels, spec.Alpha, name + " width " + outChannels, "alpha " + spec.Alpha, spec.WidthsSpan)) return null;
+        if (!Divisible(outChannels, spec.Alpha, name + " output width " + outChannels, "alpha " + spec.Alpha, spec.AlphaSpan)) return null;
         var littleChannels = outChannels / spec.Alpha;
         int littleCardinality = spec.Cardinality, littleBaseWidth = spec.BaseWidth;
         if (spec.Block != SpecResolver.Bottleneck)
@@ -277,7 +277,7 @@ internal sealed class NetworkBuilder
             }
             if (row.Channels.All(c => c == 0))
             {
-                Report(DiagnosticCatalog.EmptyBranchRow, row.Span, first + i, blockName);
+                ReportAt(spec.AllocationPath, DiagnosticCatalog.EmptyBranchRow, row.Span, first + i, blockName);
                 return null;
             }
             var branches = new List<ScaleBranchDescription>();
@@ -298,7 +298,8 @@ internal sealed class NetworkBuilder
                 int h = pooled.Height / Scales[b], w = pooled.Width / Scales[b];
                 if (channels > 0 && (h < 1 || w < 1))
                 {
-                    Report(DiagnosticCatalog.VanishingBranch, row.Span, blockName, Scales[b], b, pooled.Height, pooled.Width, spec.Input.ToString());
+                    ReportAt(spec.AllocationPath, DiagnosticCatalog.VanishingBranch, row.Span, blockName, Scales[b], "c_s" + Scales[b] + " = " + channels,
+                        pooled.Height, pooled.Width, spec.Input.ToString());
                     return null;
                 }
                 var upsample = Scales[b] == 1 ? "none" : pooled.Height % Math.Max(h, 1) == 0 && pooled.Width % Math.Max(w, 1) == 0 ? "nearest" : "bilinear";
@@ -351,9 +352,12 @@ internal sealed class NetworkBuilder
         return false;
     }
 
-    private void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, SourceSpan span, params object[] arguments)
+    private void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, SourceSpan span, params object[] arguments) =>
+        ReportAt(spec.FilePath, descriptor, span, arguments);
+
+    private void ReportAt(string path, Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, SourceSpan span, params object[] arguments)
     {
         failed = true;
-        diagnostics.Add(DiagnosticInfo.Create(descriptor, spec.FilePath, span, arguments));
+        diagnostics.Add(DiagnosticInfo.Create(descriptor, path, span, arguments));
     }
 }

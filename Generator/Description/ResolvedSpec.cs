@@ -39,4 +39,7 @@ internal sealed class ResolvedSpec
     public SourceSpan WidthsSpan { get; init; }
     public SourceSpan StemChannelsSpan { get; init; }
     public SourceSpan AllocationSpan { get; init; }
+
+    /// <summary>The file the allocation rows were read from (the spec itself for inline rows).</summary>
+    public string AllocationPath { get; init; } = default!;
 }

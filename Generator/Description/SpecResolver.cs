@@ -93,7 +93,8 @@ internal sealed class SpecResolver
 
         IReadOnlyList<AllocationRow>? allocation = null;
         var allocationSpan = spec.Allocation?.Span ?? spec.AllocationFile?.Span ?? spec.RootSpan;
-        if (family == ScaleNet) allocation = ResolveAllocation(dataFiles);
+        var allocationPath = spec.FilePath;
+        if (family == ScaleNet) allocation = ResolveAllocation(dataFiles, ref allocationPath);
 
         if (diagnostics.Count > errorsBefore || stageBlocks is null || className is null) return null;
 
@@ -128,7 +129,7 @@ internal sealed class SpecResolver
             Allocation = allocation,
             NameSpan = spec.Name.Value.Span,
             StageBlocksSpan = stageSpan,
-            AlphaSpan = spec.Alpha?.Span ?? spec.RootSpan,
+            AlphaSpan = spec.Alpha?.Span ?? spec.Widths?.Span ?? spec.RootSpan,
             CardinalitySpan = spec.Cardinality?.Span ?? spec.Block?.Span ?? spec.RootSpan,
             BaseWidthSpan = spec.BaseWidth?.Span ?? spec.Block?.Span ?? spec.RootSpan,
             SeReductionSpan = spec.SeReduction?.Span ?? spec.Block?.Span ?? spec.RootSpan,
@@ -136,6 +137,7 @@ internal sealed class SpecResolver
             WidthsSpan = spec.Widths?.Span ?? spec.RootSpan,
             StemChannelsSpan = stem?.Channels?.Span ?? spec.Widths?.Span ?? spec.RootSpan,
             AllocationSpan = allocationSpan,
+            AllocationPath = allocationPath,
         };
     }
 
@@ -174,7 +176,7 @@ internal sealed class SpecResolver
         return null;
     }
 
-    private IReadOnlyList<AllocationRow>? ResolveAllocation(EquatableArray<DataFile> dataFiles)
+    private IReadOnlyList<AllocationRow>? ResolveAllocation(EquatableArray<DataFile> dataFiles, ref string rowsPath)
     {
         if (spec.Allocation is { } inline && spec.AllocationFile is { } file)
         {
@@ -196,6 +198,7 @@ internal sealed class SpecResolver
         }
         var (parsed, fileDiagnostics) = SpecParser.ParseAllocationFile(data.Path, data.Text);
         diagnostics.AddRange(fileDiagnostics);
+        rowsPath = data.Path;
         return parsed?.ToArray();
     }
 

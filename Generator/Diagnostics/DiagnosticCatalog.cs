@@ -39,7 +39,7 @@ public static class DiagnosticCatalog
         "Allocation row {0} (block {1}) gives every branch 0 channels; a block needs at least one branch");
 
     public static readonly DiagnosticDescriptor VanishingBranch = Error("DSL0010", "Pooled branch reaches size 0",
-        "Block {0}: the {1}x{1} max-pool of branch {2} turns its {3}x{4} input into an empty map at the declared input {5}");
+        "Block {0}: the {1}x{1} max-pool of its branch with {2} channels turns the {3}x{4} map into an empty one at the declared input {5}");
 
     public static readonly DiagnosticDescriptor DuplicateName = Error("DSL0011", "Duplicate model name",
         "{0} '{1}' is already used by the model in {2}");

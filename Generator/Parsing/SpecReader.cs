@@ -49,9 +49,10 @@ public sealed class SpecReader
         if (text.Length > MaxCharacters)
             return Fail(DiagnosticCatalog.LimitExceeded, SourceSpan.FileStart,
                 $"the file has {text.Length} characters; at most {MaxCharacters} are read");
+        var scanner = new Scanner(new StringReader(text), skipComments: !json);
         try
         {
-            var parser = new Parser(new Scanner(new StringReader(text), skipComments: !json));
+            var parser = new Parser(scanner);
             while (parser.MoveNext())
                 if (!Handle(parser.Current!)) return false;
             if (root is null)
@@ -60,7 +61,15 @@ public sealed class SpecReader
         }
         catch (YamlException e)
         {
-            return Fail(DiagnosticCatalog.SyntaxError, ToSpan(e.Start, e.End), Language, CleanMessage(e.Message));
+            // Some scanner errors carry no position; the scanner's own position is where it stopped.
+            var span = e.Start.Index == 0 && e.End.Index == 0 ? ToSpan(scanner.CurrentPosition, scanner.CurrentPosition) : ToSpan(e.Start, e.End);
+            return Fail(DiagnosticCatalog.SyntaxError, span, Language, CleanMessage(e.Message));
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this on some malformed flow collections (an unclosed '[' before a new key).
+            return Fail(DiagnosticCatalog.SyntaxError, ToSpan(scanner.CurrentPosition, scanner.CurrentPosition), Language,
+                "cannot read on from here; is a '[' or '{' left unclosed?");
         }
     }
 

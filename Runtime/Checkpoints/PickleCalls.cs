@@ -17,6 +17,7 @@ internal sealed class PickleCalls(string filePath, Func<string, DType, long, Tor
     private static readonly PickleGlobal TensorType = new("torch", "Tensor");
     private static readonly PickleGlobal ParameterType = new("torch.nn.parameter", "Parameter");
     private static readonly PickleGlobal CodecsEncode = new("_codecs", "encode");
+    private static readonly PickleGlobal NumpyDTypeType = new("numpy", "dtype");
 
     private readonly Dictionary<string, TorchStorage> storages = [];
     private readonly List<Tensor> tensors = [];
@@ -30,8 +31,12 @@ internal sealed class PickleCalls(string filePath, Func<string, DType, long, Tor
         global == OrderedDict || global == RebuildTensorV2 || global == RebuildTensor || global == RebuildParameter
         || global == RebuildParameterWithState || global == RebuildFromTypeV2 || global == TensorType
         || global == ParameterType || global == CodecsEncode || IsSetType(global)
+        || global == NumpyDTypeType || IsNumpyScalar(global)
         // Storage classes are only ever compared, never called; an unknown one is reported when it is used.
         || (global.Module == "torch" && global.Name.EndsWith("Storage", StringComparison.Ordinal));
+
+    private static bool IsNumpyScalar(PickleGlobal global) =>
+        global.Module is "numpy.core.multiarray" or "numpy._core.multiarray" && global.Name == "scalar";
 
     private static bool IsSetType(PickleGlobal global) =>
         global.Module is "builtins" or "__builtin__" && global.Name is "set" or "frozenset";
@@ -65,7 +70,23 @@ internal sealed class PickleCalls(string filePath, Func<string, DType, long, Tor
         if (global == RebuildFromTypeV2) return RebuildFromType(args, at);
         if (IsSetType(global)) return NewSet(global, args, at);
         if (global == CodecsEncode) return Encode(args, at);
+        if (global == NumpyDTypeType)
+            return args is [string code, ..] ? new NumpyDType(code) : throw Fail($"unexpected numpy.dtype arguments {PickleFormat.Describe(args)}", at);
+        if (IsNumpyScalar(global))
+            return args is [NumpyDType dtype, byte[] raw] ? dtype.Decode(raw, problem => Fail(problem, at))
+                : throw Fail($"unexpected numpy scalar arguments {PickleFormat.Describe(args)}", at);
         throw Fail($"'{global}' cannot be called", at);
+    }
+
+    /// <summary>Applies BUILD state; only numpy dtypes take one (their byte order) besides dicts.</summary>
+    public void Build(object? target, object? state, int at)
+    {
+        if (target is NumpyDType dtype && state is object?[] { Length: >= 2 } fields && fields[1] is string order)
+        {
+            dtype.BigEndian = order == ">";
+            return;
+        }
+        throw Fail($"cannot apply BUILD state to {PickleFormat.Describe(target)}", at);
     }
 
     private PickleDict NewOrderedDict(object?[] args, int at)
@@ -94,7 +115,15 @@ internal sealed class PickleCalls(string filePath, Func<string, DType, long, Tor
             throw Fail($"tensor has a negative offset, size or stride ({PickleFormat.Describe(args)})", at);
 
         var empty = shape.Any(s => s == 0);
-        var last = offset + shape.Zip(strides).Sum(p => (p.First - 1) * p.Second);
+        long last;
+        try
+        {
+            last = checked(offset + shape.Zip(strides).Sum(p => checked((p.First - 1) * p.Second)));
+        }
+        catch (OverflowException)
+        {
+            throw Fail($"a tensor of size [{string.Join(", ", shape)}] and stride [{string.Join(", ", strides)}] is impossibly large", at);
+        }
         if (!empty && last >= storage.ElementCount)
             throw Fail($"a tensor of size [{string.Join(", ", shape)}] at offset {offset} needs {last + 1} elements but storage '{storage.Key}' holds {storage.ElementCount}", at);
 

@@ -118,14 +118,8 @@ internal sealed class PickleReader
 
     private void Build(object? target, object? state, int at)
     {
-        switch (target)
-        {
-            case PickleDict dict:
-                dict.Attributes = state;
-                break;
-            default:
-                throw Fail($"cannot apply BUILD state to {PickleFormat.Describe(target)}", at);
-        }
+        if (target is PickleDict dict) dict.Attributes = state;
+        else calls.Build(target, state, at);
     }
 
     private PickleDict ToDict(List<object?> items, PickleDict into, int at)

@@ -41,6 +41,8 @@ internal sealed class PickleWriter
             case bool b: Op(b ? (byte)0x88 : (byte)0x89); break;
             case int i: Integer(i); break;
             case long l: Integer(l); break;
+            case ulong u when u <= long.MaxValue: Integer((long)u); break;
+            case ulong u: LargeUnsigned(u); break;
             case float f: Float(f); break;
             case double d: Float(d); break;
             case string s: Text(s); break;
@@ -67,6 +69,17 @@ internal sealed class PickleWriter
                 output.Write(bytes);
                 break;
         }
+    }
+
+    // LONG1 is two's complement, so values above long.MaxValue need a ninth, zero byte.
+    private void LargeUnsigned(ulong value)
+    {
+        Op(0x8A);
+        output.WriteByte(9);
+        Span<byte> bytes = stackalloc byte[9];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, value);
+        bytes[8] = 0;
+        output.Write(bytes);
     }
 
     private void Float(double value)

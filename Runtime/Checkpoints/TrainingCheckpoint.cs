@@ -15,6 +15,9 @@ public sealed record TrainingCheckpoint(
     string? ScheduleName = null,
     byte[]? RngState = null)
 {
+    /// <summary>The seed the run started from, kept so a resumed run can report it.</summary>
+    public ulong? Seed { get; init; }
+
     /// <summary>Writes the checkpoint atomically in torch.save's format (torch.load reads it).</summary>
     public void Save(string path) => Save(path, wrap: null);
 
@@ -31,6 +34,7 @@ public sealed record TrainingCheckpoint(
         };
         if (ScheduleName is not null) root["lr_schedule"] = ScheduleName;
         if (RngState is not null) root["rng_state"] = Tensor.FromArray(RngState, RngState.Length);
+        if (Seed is not null) root["seed"] = Seed.Value;
         Checkpoint.Save(path, root, wrap);
     }
 
@@ -62,7 +66,14 @@ public sealed record TrainingCheckpoint(
                 Tensor { DType: DType.UInt8 } t => t.ToArray<byte>(),
                 var other => throw Missing(path, "rng_state", $"a uint8 tensor (found {PickleFormat.Describe(other)})"),
             };
-            return new TrainingCheckpoint(epoch, arch, checkpoint.StateDict(), best, optimizer, schedule, rng);
+            var seed = checkpoint["seed"] switch
+            {
+                null => (ulong?)null,
+                long l when l >= 0 => (ulong)l,
+                System.Numerics.BigInteger b when b >= 0 && b <= ulong.MaxValue => (ulong)b,
+                var other => throw Missing(path, "seed", $"a non-negative integer (found {PickleFormat.Describe(other)})"),
+            };
+            return new TrainingCheckpoint(epoch, arch, checkpoint.StateDict(), best, optimizer, schedule, rng) { Seed = seed };
         }
         catch
         {

@@ -41,5 +41,18 @@ public sealed class DistributedContext : IDisposable
     /// <summary>Waits for every rank (no-op alone), e.g. so that others read a checkpoint only after the master wrote it.</summary>
     public void Barrier() => Group?.Barrier();
 
+    /// <summary>
+    /// Element-wise sums of <paramref name="values"/> over all ranks (the values themselves alone), e.g. loss sums and
+    /// correct counts so that the master reports metrics of the whole data set. Every rank must call it.
+    /// </summary>
+    public double[] SumAcrossRanks(params double[] values)
+    {
+        if (Group is null || values.Length == 0) return [.. values];
+        using var scope = new TensorScope();
+        var tensor = Tensor.FromArray(values, values.Length);
+        Group.AllReduceSum(tensor);
+        return tensor.ToArray<double>();
+    }
+
     public void Dispose() => Group?.Dispose();
 }

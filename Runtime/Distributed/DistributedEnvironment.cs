@@ -22,14 +22,17 @@ public sealed record DistributedEnvironment(int Rank, int WorldSize, int LocalRa
     /// Reads the launcher's variables; without WORLD_SIZE the process is a single rank. A variable that is
     /// missing or malformed in a launched process is an error naming it.
     /// </summary>
-    public static DistributedEnvironment Read()
+    public static DistributedEnvironment Read() => Read(Environment.GetEnvironmentVariable);
+
+    /// <summary>Reads the launcher's variables through <paramref name="variable"/> (name to value, null when unset).</summary>
+    public static DistributedEnvironment Read(Func<string, string?> variable)
     {
-        if (!IsLaunched) return Single;
-        var worldSize = Integer(WorldSizeVariable, required: true)!.Value;
-        var rank = Integer(RankVariable, required: true)!.Value;
-        var localRank = Integer(LocalRankVariable, required: false) ?? rank;
-        var address = Environment.GetEnvironmentVariable(MasterAddressVariable);
-        var port = Integer(MasterPortVariable, required: worldSize > 1);
+        if (string.IsNullOrEmpty(variable(WorldSizeVariable))) return Single;
+        var worldSize = Integer(variable, WorldSizeVariable, required: true)!.Value;
+        var rank = Integer(variable, RankVariable, required: true)!.Value;
+        var localRank = Integer(variable, LocalRankVariable, required: false) ?? rank;
+        var address = variable(MasterAddressVariable);
+        var port = Integer(variable, MasterPortVariable, required: worldSize > 1);
         if (worldSize > 1 && string.IsNullOrWhiteSpace(address))
             throw new InvalidOperationException($"environment variable {MasterAddressVariable} is not set; a launcher (torchrun, dsl train --nproc) sets it");
         var environment = new DistributedEnvironment(rank, worldSize, localRank, address ?? "127.0.0.1", port ?? 0);
@@ -46,9 +49,9 @@ public sealed record DistributedEnvironment(int Rank, int WorldSize, int LocalRa
             throw new ArgumentException($"{MasterPortVariable} {MasterPort} is not a TCP port");
     }
 
-    private static int? Integer(string name, bool required)
+    private static int? Integer(Func<string, string?> variable, string name, bool required)
     {
-        var text = Environment.GetEnvironmentVariable(name);
+        var text = variable(name);
         if (string.IsNullOrWhiteSpace(text))
             return required ? throw new InvalidOperationException($"environment variable {name} is not set; a launcher (torchrun, dsl train --nproc) sets it") : null;
         return int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value)

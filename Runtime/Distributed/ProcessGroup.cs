@@ -93,7 +93,7 @@ public sealed class ProcessGroup : IDisposable
     public void Barrier() => Check.Status(NativeMethods.dsl_dist_barrier(Handle));
 
     /// <summary>Training-mode batch norm whose statistics (and input gradients) cover every rank's batch.</summary>
-    internal Tensor SyncBatchNorm(Tensor input, Tensor? weight, Tensor? bias, Tensor? runningMean, Tensor? runningVar, double momentum, double eps) =>
+    public Tensor SyncBatchNorm(Tensor input, Tensor? weight, Tensor? bias, Tensor? runningMean, Tensor? runningVar, double momentum, double eps) =>
         new(NativeMethods.dsl_dist_sync_batch_norm(Handle, input.Handle, weight?.Handle ?? IntPtr.Zero, bias?.Handle ?? IntPtr.Zero,
             runningMean?.Handle ?? IntPtr.Zero, runningVar?.Handle ?? IntPtr.Zero, momentum, eps));
 

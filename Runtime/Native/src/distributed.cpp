@@ -6,6 +6,7 @@
 #include "shim.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,7 @@ namespace {
 
 struct StoreBox {
   c10::intrusive_ptr<::c10d::Store> store;
+  std::string host;
   std::string address;
 };
 
@@ -166,7 +168,7 @@ namespace {
 [[noreturn]] void no_gloo() {
   throw std::runtime_error(
       "distributed training was not compiled in: the gloo headers were missing when libdsltorch was built "
-      "(install libgloo-dev and rebuild)");
+      "(install libgloo-dev, delete Runtime/Native/build and build again)");
 }
 }  // namespace
 #endif
@@ -193,7 +195,7 @@ DSL_API void* dsl_dist_store_create(const char* host, int port, int world_size, 
                                (is_master ? "listening" : "connecting") + ", world size " +
                                std::to_string(world_size) + "): " + e.what_without_backtrace());
     }
-    return new StoreBox{store, std::string(host) + ":" + std::to_string(port)};
+    return new StoreBox{store, host, std::string(host) + ":" + std::to_string(port)};
 #else
     no_gloo();
 #endif
@@ -232,14 +234,17 @@ DSL_API void* dsl_dist_group_create(void* store, const char* prefix, const char*
     c10::intrusive_ptr<::c10d::ProcessGroup> group;
     if (name == "gloo") {
       auto options = ::c10d::ProcessGroupGloo::Options::create(timeout);
-      // Loopback is always there; other hosts resolve through the machine's own hostname.
-      const char* master = std::getenv("MASTER_ADDR");
-      const bool local = !master || std::string(master) == "127.0.0.1" || std::string(master) == "localhost";
+      // A job on loopback stays on loopback; across machines gloo binds to the address of this host's name.
+      const auto& master = static_cast<StoreBox*>(store)->host;
+      const bool local = master == "127.0.0.1" || master == "localhost" || master == "::1";
       options->devices.push_back(local ? ::c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1")
                                        : ::c10d::ProcessGroupGloo::createDefaultDevice());
       group = c10::make_intrusive<::c10d::ProcessGroupGloo>(scoped, rank, world_size, options);
     } else if (name == "nccl") {
 #ifdef USE_C10D_NCCL
+      // NCCL waits on the GPU stream; only its watchdog turns an overdue collective into an error, and it
+      // does so when asynchronous error handling is on (read when the group is created).
+      setenv("NCCL_ASYNC_ERROR_HANDLING", "1", 0);
       auto options = ::c10d::ProcessGroupNCCL::Options::create();
       options->timeout = timeout;
       group = c10::make_intrusive<::c10d::ProcessGroupNCCL>(scoped, rank, world_size, options);

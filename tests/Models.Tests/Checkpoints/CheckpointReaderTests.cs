@@ -125,6 +125,23 @@ public sealed class CheckpointReaderTests
     }
 
     [Fact]
+    public void BigEndianNumpyScalarIsDecoded()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("numpy.pt");
+        var raw = new string(new[] { 0x40, 0x06, 0, 0, 0, 0, 0, 0 }.Select(b => (char)b).ToArray());
+        var pickle = new CraftedPickle()
+            .Global("numpy.core.multiarray", "scalar")
+            .Global("numpy", "dtype").String("f8").Op(0x89).Op(0x88).Op(0x87).Op('R')
+            .Op('(').Int(3).String(">").Op('N').Op('N').Op('N').Int(-1).Int(-1).Int(0).Op('t').Op('b')
+            .Global("_codecs", "encode").String(raw).String("latin1").Op(0x86).Op('R')
+            .Op(0x86).Op('R').Stop();
+        CraftedArchive.Write(path, pickle);
+        using var checkpoint = Checkpoint.Read(path);
+        Assert.Equal(2.75, checkpoint.Root);
+    }
+
+    [Fact]
     public void MissingFileAndNonZipAreClearErrors()
     {
         using var temp = new TempFolder();
@@ -133,5 +150,39 @@ public sealed class CheckpointReaderTests
         var text = temp.File("notes.pt");
         File.WriteAllText(text, "not a checkpoint");
         Assert.Contains("not a readable zip", Assert.Throws<CheckpointException>(() => Checkpoint.Read(text)).Message);
+        var legacy = temp.File("legacy.pt");
+        File.WriteAllBytes(legacy, [0x80, 0x02, 0x8A, 0x0A]);
+        Assert.Contains("legacy", Assert.Throws<CheckpointException>(() => Checkpoint.Read(legacy)).Message);
+    }
+}
+
+public sealed class BareStateDictTests
+{
+    [Fact]
+    public void BareStateDictWithDataParallelPrefixLoadsIntoAModel()
+    {
+        using var scope = new TensorScope();
+        using var temp = new TempFolder();
+        using var source = new SmallNet();
+        Dsl.Runtime.Parity.ReferenceFill.Fill(source);
+        var path = temp.File("released.pth");
+        Checkpoint.SaveStateDict(path, source.StateDict().Select(e => new KeyValuePair<string, Tensor>("module." + e.Key, e.Value)));
+
+        using var target = new SmallNet();
+        Assert.True(Checkpoint.LoadInto(target, path).IsExact);
+        foreach (var (a, b) in source.StateDict().Zip(target.StateDict())) Assert.Equal(a.Value.ToBytes(), b.Value.ToBytes());
+    }
+
+    [Fact]
+    public void AFileThatIsNotAStateDictSaysSo()
+    {
+        using var scope = new TensorScope();
+        using var temp = new TempFolder();
+        var path = temp.File("other.pt");
+        Checkpoint.Save(path, new PickleDict { ["epoch"] = 3L, ["notes"] = "no weights" });
+        using var checkpoint = Checkpoint.Read(path);
+        var error = Assert.Throws<CheckpointException>(() => checkpoint.StateDict());
+        Assert.Contains(path, error.Message);
+        Assert.Contains("no 'state_dict' entry", error.Message);
     }
 }

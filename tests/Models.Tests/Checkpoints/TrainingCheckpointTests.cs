@@ -19,7 +19,7 @@ public sealed class TrainingCheckpointTests
         var checkpoint = new TrainingCheckpoint(
             Epoch: 7, Arch: "bLResNet-50-a2-b4", StateDict: net.StateDict(), BestTop1: 61.25,
             Optimizer: new SgdState(0.05, 0.9, 0, 1e-4, true, buffers),
-            ScheduleName: "cosine", RngState: Torch.GetRngState());
+            ScheduleName: "cosine", RngState: Torch.GetRngState()) { Seed = ulong.MaxValue - 5 };
         return (net, checkpoint);
     }
 
@@ -36,6 +36,7 @@ public sealed class TrainingCheckpointTests
         var loaded = TrainingCheckpoint.Load(path);
         Assert.Equal((7, "bLResNet-50-a2-b4", 61.25, "cosine"), (loaded.Epoch, loaded.Arch, loaded.BestTop1, loaded.ScheduleName));
         Assert.Equal(saved.RngState, loaded.RngState);
+        Assert.Equal(ulong.MaxValue - 5, loaded.Seed);
         Assert.Equal(saved.StateDict.Select(e => e.Key), loaded.StateDict.Select(e => e.Key));
         foreach (var (expected, actual) in saved.StateDict.Zip(loaded.StateDict))
         {
@@ -95,6 +96,7 @@ public sealed class TrainingCheckpointTests
         Assert.Equal("bLResNet-50-a2-b4", summary.GetProperty("arch").GetString());
         Assert.Equal(61.25, summary.GetProperty("best_top1").GetDouble());
         Assert.Equal("cosine", summary.GetProperty("lr_schedule").GetString());
+        Assert.Equal(ulong.MaxValue - 5, summary.GetProperty("seed").GetUInt64());
         Assert.True(summary.GetProperty("ordered").GetBoolean());
         Assert.Equal(saved.RngState!.Length, summary.GetProperty("rng_state").GetProperty("length").GetInt32());
         Assert.Equal(saved.StateDict.Select(e => e.Key), summary.GetProperty("keys").EnumerateArray().Select(k => k.GetString()));
@@ -143,6 +145,8 @@ public sealed class TrainingCheckpointTests
         Assert.Equal(new object?[] { 1L, 2L }, Assert.IsType<object?[]>(plain["tuple"]));
         Assert.Equal(1L << 40, plain["big"]);
         Assert.Equal(-70000L, plain["negative"]);
+        Assert.Equal((61.25, 0.5, -3L), (plain["np_float"], plain["np_single"], plain["np_int"]));
+        Assert.Equal(2.75, plain["np_big_endian"]);
     }
 
     [PythonTorchFact]

@@ -19,7 +19,7 @@ def main(path):
             "first": v.flatten()[0].item() if v.numel() else None}
         for k, v in state.items()
     }
-    for key in ("epoch", "arch", "best_top1", "lr_schedule"):
+    for key in ("epoch", "arch", "best_top1", "lr_schedule", "seed"):
         if key in checkpoint:
             summary[key] = checkpoint[key]
     if "rng_state" in checkpoint:

@@ -6,6 +6,7 @@ Usage: write_mixed.py OUT.pt OUT.json
 import json
 import sys
 
+import numpy
 import torch
 
 
@@ -28,7 +29,9 @@ def main(out_path, json_path):
         "empty": torch.zeros(0, 3),
     }
     root = dict(tensors)
-    root["plain"] = {"list": [1, 2.5, "text", None, True], "tuple": (1, 2), "big": 2 ** 40, "negative": -70000}
+    root["plain"] = {"list": [1, 2.5, "text", None, True], "tuple": (1, 2), "big": 2 ** 40, "negative": -70000,
+                     "np_float": numpy.float64(61.25), "np_single": numpy.float32(0.5), "np_int": numpy.int64(-3),
+                     "np_big_endian": numpy.dtype(">f8").type(2.75)}
     torch.save(root, out_path)
     expected = {k: {"shape": list(v.shape), "dtype": str(v.dtype).replace("torch.", ""),
                     "values": v.detach().double().flatten().tolist()} for k, v in tensors.items()}

@@ -88,6 +88,16 @@ public class ErrorTests
     }
 
     [Fact]
+    public void RestoringAGarbageRandomState()
+    {
+        var state = Torch.GetRngState();
+        var error = Assert.Throws<TorchException>(() => Torch.SetRngState(new byte[3]));
+        Assert.Contains("Expected either a CPUGeneratorImplStateLegacy", error.Message);
+        Torch.SetRngState(state);
+        StillWorks();
+    }
+
+    [Fact]
     public void CopyingIntoABufferOfTheWrongSize()
     {
         using var scope = new TensorScope();

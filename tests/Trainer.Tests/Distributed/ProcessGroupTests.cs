@@ -46,6 +46,14 @@ public sealed class ProcessGroupTests
     }
 
     [Fact]
+    public void MetricsAreSummedAcrossRanks()
+    {
+        var sums = RankThreads.Run(2, group => DistributedContext.FromGroup(group).SumAcrossRanks(group.Rank + 0.5, 10));
+        Assert.All(sums, s => Assert.Equal(new[] { 2.0, 20.0 }, s));
+        Assert.Equal(new[] { 1.5 }, DistributedContext.Single().SumAcrossRanks(1.5));
+    }
+
+    [Fact]
     public void NcclOnACpuLibtorchIsAClearError()
     {
         if (DistributedBackends.NcclCompiled) return;
@@ -71,5 +79,29 @@ public sealed class ProcessGroupTests
             ProcessGroup.Create(DistributedBackend.Gloo, 0, 2, "127.0.0.1", FreePort.Pick(), TimeSpan.FromSeconds(2)));
         Assert.Contains("as rank 0 of 2 failed", error.Message);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+    }
+}
+
+public sealed class DistributedEnvironmentTests
+{
+    private static DistributedEnvironment Read(params (string Name, string Value)[] variables) =>
+        DistributedEnvironment.Read(name => variables.FirstOrDefault(v => v.Name == name).Value);
+
+    [Fact]
+    public void ReadsTorchrunsVariables()
+    {
+        var environment = Read(("RANK", "1"), ("WORLD_SIZE", "4"), ("LOCAL_RANK", "0"), ("MASTER_ADDR", "10.0.0.2"), ("MASTER_PORT", "29500"));
+        Assert.Equal(new DistributedEnvironment(1, 4, 0, "10.0.0.2", 29500), environment);
+        Assert.Equal(DistributedEnvironment.Single, Read());
+    }
+
+    [Fact]
+    public void MissingOrMalformedVariablesAreNamed()
+    {
+        Assert.Contains("RANK is not set", Assert.Throws<InvalidOperationException>(() => Read(("WORLD_SIZE", "2"))).Message);
+        Assert.Contains("MASTER_PORT='x' is not an integer", Assert.Throws<InvalidOperationException>(() =>
+            Read(("WORLD_SIZE", "2"), ("RANK", "0"), ("MASTER_ADDR", "127.0.0.1"), ("MASTER_PORT", "x"))).Message);
+        Assert.Contains("RANK 5 is outside 0..1", Assert.Throws<ArgumentException>(() =>
+            Read(("WORLD_SIZE", "2"), ("RANK", "5"), ("MASTER_ADDR", "127.0.0.1"), ("MASTER_PORT", "29500"))).Message);
     }
 }

@@ -1,0 +1,50 @@
+using Dsl.Runtime;
+
+namespace Dsl.Benchmarks;
+
+/// <summary>
+/// The workloads timed in this runtime. peer.py runs the same ones in PyTorch: keep the shapes and the
+/// steps of the two in step.
+/// </summary>
+public static class Workloads
+{
+    public const int SmallOpCount = 1000;
+    public static readonly long[] SmallShape = [16, 16];
+    public static readonly long[] ConvInput = [16, 64, 56, 56];
+    public static readonly long[] ConvWeight = [64, 64, 3, 3];
+
+    /// <summary>
+    /// (a) 1000 × relu(x + y) on 16x16 tensors: measures per-call overhead, not arithmetic. A scope per
+    /// iteration frees the results at once, as Python's reference counting does on the other side.
+    /// </summary>
+    public static Action SmallOps()
+    {
+        var x = Tensor.Randn(SmallShape);
+        var y = Tensor.Randn(SmallShape);
+        return () =>
+        {
+            for (var i = 0; i < SmallOpCount; i++)
+            {
+                using var scope = new TensorScope();
+                x.Add(y).Relu();
+            }
+        };
+    }
+
+    /// <summary>(b) One 3x3 convolution, 64 → 64 channels on 16x64x56x56, forward and backward to input and weight.</summary>
+    public static Action ConvForwardBackward()
+    {
+        var input = Tensor.Randn(ConvInput);
+        input.RequiresGrad = true;
+        var weight = Tensor.Randn(ConvWeight).Mul(0.05);
+        weight.RequiresGrad = true;
+        var upstream = Tensor.Ones([ConvInput[0], ConvWeight[0], ConvInput[2], ConvInput[3]]);
+        return () =>
+        {
+            using var scope = new TensorScope();
+            input.ClearGrad();
+            weight.ClearGrad();
+            Functional.Conv2d(input, weight, padding: 1).Backward(upstream);
+        };
+    }
+}

@@ -1,0 +1,60 @@
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace Dsl.Generator.Tests;
+
+/// <summary>Bad specs give located diagnostics (pinned in snapshots) and never generate their model.</summary>
+public sealed class DiagnosticTests
+{
+    public static TheoryData<string> Cases() => [.. BadSpecCases.All.Keys.Order(StringComparer.Ordinal)];
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void BadSpecDiagnosticsMatchTheirSnapshot(string name)
+    {
+        var files = BadSpecCases.All[name].Select(f => GeneratorHarness.Spec(f.Path, f.Text)).ToList();
+        var result = GeneratorHarness.Run(files);
+
+        Assert.Null(result.Results[0].Exception);
+        Assert.NotEmpty(result.Diagnostics);
+        Assert.All(result.Diagnostics, d => Assert.StartsWith("DSL", d.Id));
+        Assert.All(result.Diagnostics, d => Assert.True(d.Location.IsInSource || d.Location.Kind == LocationKind.ExternalFile, d.ToString()));
+        Snapshot.Verify("Diagnostics/" + name, DiagnosticFormatter.Format(result.Diagnostics, files));
+    }
+
+    [Fact]
+    public void ABadSpecGeneratesNoModelButTheCatalogStays()
+    {
+        var result = GeneratorHarness.Run(GeneratorHarness.Spec("bad.model.yaml", "name: Bad\nfamily: big-little\ndepth: 34\n"),
+            GeneratorHarness.Spec("good.model.yaml", "name: Good\nfamily: resnet\ndepth: 50\n"));
+        var hints = result.Results[0].GeneratedSources.Select(s => s.HintName).Order().ToList();
+        Assert.Equal(["Good.g.cs", "ModelCatalog.g.cs"], hints);
+    }
+
+    [Fact]
+    public void DiagnosticsPointAtTheExactText()
+    {
+        const string text = "name: Bad\nfamily: big-little\ndepth: 50\nalpah: 2\n";
+        var result = GeneratorHarness.Run(GeneratorHarness.Spec("bad.model.yaml", text));
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("DSL0002", diagnostic.Id);
+        Assert.Contains("did you mean 'alpha'", diagnostic.GetMessage());
+        var span = diagnostic.Location.GetLineSpan();
+        Assert.Equal(new Microsoft.CodeAnalysis.Text.LinePosition(3, 0), span.StartLinePosition);
+        Assert.Equal(new Microsoft.CodeAnalysis.Text.LinePosition(3, 5), span.EndLinePosition);
+        Assert.Equal("alpah", text.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+    }
+
+    [Fact]
+    public void EveryDiagnosticHasADocumentPage()
+    {
+        var folder = Path.Combine(RepositoryPaths.Root, "docs", "diagnostics");
+        foreach (var descriptor in Diagnostics.DiagnosticCatalog.All)
+        {
+            var page = Path.Combine(folder, descriptor.Id + ".md");
+            Assert.True(File.Exists(page), "missing " + page);
+            Assert.StartsWith("# " + descriptor.Id, File.ReadAllText(page));
+        }
+        Assert.Equal(Diagnostics.DiagnosticCatalog.All.Count, Diagnostics.DiagnosticCatalog.All.Select(d => d.Id).Distinct().Count());
+    }
+}

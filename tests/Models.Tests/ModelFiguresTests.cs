@@ -1,0 +1,103 @@
+using Dsl.Definitions;
+using Dsl.Runtime;
+using Xunit;
+
+namespace Dsl.Models.Tests;
+
+/// <summary>The figures the generator computes from the specs equal the ones measured on the original code.</summary>
+public sealed class ModelFiguresTests
+{
+    /// <summary>Parameters and GMACs at 224x224 (architectures.md, tables 1.8 and 2.5; GMACs given to 4 decimals).</summary>
+    public static TheoryData<string, long, double> SeedModels() => new()
+    {
+        { "bLResNet-50", 26_694_568, 2.8561 },
+        { "bLResNet-101", 41_851_560, 3.8933 },
+        { "bLResNet-152", 57_359_016, 5.0397 },
+        { "bLResNeXt-50-32x4d", 26_192_168, 3.0271 },
+        { "bLResNeXt-101-32x4d", 41_512_744, 4.0791 },
+        { "bLResNeXt-101-64x4d", 77_355_816, 7.1423 },
+        { "bLSEResNeXt-50-32x4d", 28_767_120, 3.0296 },
+        { "bLSEResNeXt-101-32x4d", 45_881_952, 4.0835 },
+        { "ScaleNet-50-light", 23_631_912, 2.8615 },
+        { "ScaleNet-50", 31_483_618, 3.8184 },
+        { "ScaleNet-101", 54_792_390, 7.5111 },
+        { "ScaleNet-152", 77_220_070, 11.2120 },
+    };
+
+    [Theory]
+    [MemberData(nameof(SeedModels))]
+    public void CatalogFiguresMatchTheOriginals(string name, long parameters, double gigaMultiplyAdds)
+    {
+        var info = ModelCatalog.Get(name);
+        Assert.Equal(parameters, info.ParameterCount);
+        Assert.Equal(gigaMultiplyAdds, Math.Round(info.MultiplyAdds / 1e9, 4));
+        Assert.Equal([1L, 1000L], info.Layers[^1].OutputShape);
+    }
+
+    public static TheoryData<string> ReferenceFiles() => StateDictKeyTests.ReferenceFiles();
+
+    [Theory]
+    [MemberData(nameof(ReferenceFiles))]
+    public void CatalogFiguresMatchTheReferenceFilesExactly(string fileName)
+    {
+        var reference = ReferenceData.Load(fileName);
+        var info = ModelCatalog.Get(reference.Model);
+        Assert.Equal(reference.Parameters, info.ParameterCount);
+        Assert.Equal(reference.MultiplyAdds224, info.MultiplyAdds);
+    }
+
+    [Theory]
+    [InlineData("ResNet-50", 25_557_032)]
+    [InlineData("ResNeXt-50-32x4d", 25_028_904)]
+    [InlineData("bLResNet-50-tiny", 395_266)]
+    public void BaselineAndFixtureParameterCounts(string name, long parameters) =>
+        Assert.Equal(parameters, ModelCatalog.Get(name).ParameterCount);
+
+    [Theory]
+    [InlineData("bLResNet-50")]
+    [InlineData("bLSEResNeXt-50-32x4d")]
+    [InlineData("ScaleNet-50")]
+    [InlineData("ResNet-50")]
+    [InlineData("bLResNet-Small")]
+    public void BuiltModelHasTheCatalogParameterCount(string name)
+    {
+        var info = ModelCatalog.Get(name);
+        using var model = info.Create();
+        Assert.Equal(info.ParameterCount, model.ParameterCount());
+    }
+
+    [Theory]
+    [InlineData("bLResNet-Small")]
+    [InlineData("ScaleNet-Small")]
+    [InlineData("bLResNet-50-tiny")]
+    public void ForwardGivesTheDeclaredOutputShape(string name)
+    {
+        var info = ModelCatalog.Get(name);
+        using var model = info.Create();
+        model.Eval();
+        using var scope = new TensorScope();
+        var output = model.Forward(Tensor.Randn([2, info.InputChannels, info.InputHeight, info.InputWidth]));
+        Assert.Equal([2L, info.Classes], output.Shape);
+        Assert.Equal([1L, info.Classes], info.Layers[^1].OutputShape);
+    }
+
+    [Fact]
+    public void LayerRowsAddUpToTheTotals()
+    {
+        foreach (var info in ModelCatalog.All)
+        {
+            Assert.True(info.ParameterCount == info.Layers.Sum(l => l.Parameters), info.Name + " parameters");
+            Assert.True(info.MultiplyAdds == info.Layers.Sum(l => l.MultiplyAdds), info.Name + " multiply-adds");
+        }
+    }
+
+    [Fact]
+    public void CatalogLooksUpNamesIgnoringCaseAndSuggestsNearNames()
+    {
+        Assert.Same(ModelCatalog.Get("bLResNet-50"), ModelCatalog.Find("BLRESNET-50"));
+        Assert.Null(ModelCatalog.Find("bLResNet-51"));
+        var error = Assert.Throws<KeyNotFoundException>(() => ModelCatalog.Get("bLResNet-51"));
+        Assert.Contains("bLResNet-50", error.Message);
+        Assert.Equal(ModelCatalog.All.Select(m => m.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count(), ModelCatalog.All.Count);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Dsl.Definitions;
+using Dsl.Models.Tests.Checkpoints;
+using Dsl.Runtime;
+using Dsl.Runtime.Checkpoints;
+using Dsl.Runtime.Parity;
+using Xunit;
+
+namespace Dsl.Models.Tests.Parity;
+
+/// <summary>A real training checkpoint of the original code loads into our spec of that network and gives its logits.</summary>
+public sealed class FixtureCheckpointTests
+{
+    [Fact]
+    public void TinyBigLittleCheckpointReproducesTheOriginalLogits()
+    {
+        var expectedFile = Path.Combine(Path.GetDirectoryName(TestPaths.FixtureCheckpoint)!, "checkpoint.expected.json");
+        using var document = JsonDocument.Parse(File.ReadAllText(expectedFile));
+        var expected = document.RootElement.GetProperty("logits_f64").EnumerateArray()
+            .SelectMany(row => row.EnumerateArray().Select(v => v.GetDouble())).ToArray();
+        var parameters = document.RootElement.GetProperty("parameters").GetInt64();
+
+        using var model = ModelCatalog.Get("bLResNet-50-tiny").Create();
+        Assert.Equal(parameters, model.ParameterCount());
+        var report = Checkpoint.LoadInto(model, TestPaths.FixtureCheckpoint);
+        Assert.True(report.IsExact, report.ToString());
+
+        model.Eval();
+        using var scope = new TensorScope();
+        using var noGrad = new NoGradScope();
+        var logits = model.Forward(ReferenceFill.Input(2, 3, 64, 64)).To(DType.Float64).ToArray<double>();
+
+        Assert.Equal(expected.Length, logits.Length);
+        double difference = 0, norm = 0;
+        for (var i = 0; i < expected.Length; i++)
+        {
+            difference += (logits[i] - expected[i]) * (logits[i] - expected[i]);
+            norm += expected[i] * expected[i];
+        }
+        Assert.InRange(Math.Sqrt(difference / norm), 0, 1e-4);
+    }
+}
