@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Dsl.Runtime;
+using Dsl.Runtime.Checkpoints;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Nn;
 using Dsl.Runtime.Training;
@@ -14,7 +15,7 @@ public static partial class DslCommandLine
 {
     public static RootCommand Create(IModelCatalog catalog, IAnsiConsole console, TextWriter output, ICheckpointStore? store = null)
     {
-        store ??= new BinaryCheckpointStore();
+        store ??= new TorchCheckpointStore();
         var training = new TrainCommand(catalog, console, output, store);
         var root = new RootCommand("Define, train and evaluate Big-Little Net and ScaleNet models")
         {
@@ -46,7 +47,7 @@ public static partial class DslCommandLine
             return 2;
         }
         catch (Exception e) when (e is DataException or CorruptImageException or IOException or InvalidOperationException
-                                   or StateDictMismatchException or TorchException or InvalidDataException or UnauthorizedAccessException)
+                                   or StateDictMismatchException or TorchException or CheckpointException or InvalidDataException or UnauthorizedAccessException)
         {
             error.WriteLine("error: " + e.Message);
             return 1;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Dsl.Runtime.Checkpoints;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Nn;
 using Dsl.Runtime.Optim;
@@ -19,7 +20,7 @@ public sealed class TrainingLoop(Module<Tensor, Tensor> model, DataLoader train,
     public const string BestFileName = "model_best.pth.tar";
 
     private readonly ITrainingObserver observer = observer ?? new NullObserver();
-    private readonly ICheckpointStore store = store ?? new BinaryCheckpointStore();
+    private readonly ICheckpointStore store = store ?? new TorchCheckpointStore();
 
     /// <summary>Trains from epoch 0, or from where <paramref name="resumeFrom"/> stopped.</summary>
     public TrainingResult Run(string? resumeFrom = null, CancellationToken cancel = default)
@@ -96,24 +97,33 @@ public sealed class TrainingLoop(Module<Tensor, Tensor> model, DataLoader train,
 
     private (int Epoch, double Best) Restore(string path, Sgd sgd)
     {
-        using var state = store.Load(path);
-        if (state.Architecture != options.Architecture)
-            throw new InvalidOperationException($"checkpoint '{path}' is of '{state.Architecture}', not '{options.Architecture}'");
-        model.LoadStateDict(state.Model, strict: true);
-        sgd.LoadMomentumBuffers(state.Momentum);
-        Torch.SetRngState(state.RngState);
-        if (state.Seed != options.Seed)
-            observer.Warning($"checkpoint '{path}' was trained with seed {state.Seed}, this run uses {options.Seed}: the data order differs from an uninterrupted run");
-        return (state.Epoch, state.BestTop1);
+        using var scope = new TensorScope();
+        var checkpoint = store.Load(path);
+        if (checkpoint.Arch != options.Architecture)
+        {
+            // The original script names architectures its own way (ImageNet-bLResNet-50-a2-b4), so a different
+            // name is only fatal when the weights do not fit either.
+            var report = model.LoadStateDict(checkpoint.StateDict, strict: false);
+            if (!report.IsExact)
+                throw new InvalidOperationException($"checkpoint '{path}' is of '{checkpoint.Arch}', not '{options.Architecture}': {report}");
+            observer.Warning($"checkpoint '{path}' names its model '{checkpoint.Arch}'; its weights fit {options.Architecture}");
+        }
+        else
+        {
+            model.LoadStateDict(checkpoint.StateDict, strict: true);
+        }
+        if (checkpoint.Optimizer is { } optimizer) sgd.LoadMomentumBuffers(optimizer.MomentumBuffers);
+        else observer.Warning($"checkpoint '{path}' has no optimizer state; momentum restarts from zero");
+        if (checkpoint.RngState is { } rng) Torch.SetRngState(rng);
+        return (checkpoint.Epoch, checkpoint.BestTop1);
     }
 
     private void SaveCheckpoint(Sgd sgd, int epochsDone, double best, bool isBest)
     {
         if (options.LogFolder is null) return;
         var path = Path.Combine(options.LogFolder, CheckpointFileName);
-        using var state = new TrainingState(epochsDone, options.Architecture, model.StateDict(), sgd.MomentumBuffers, best,
-            Torch.GetRngState(), options.Seed);
-        store.Save(state, path);
+        store.Save(new TrainingCheckpoint(epochsDone, options.Architecture, model.StateDict(), best, SgdState.From(sgd),
+            options.Schedule.ToString().ToLowerInvariant(), Torch.GetRngState()), path);
         if (isBest) CopyAtomically(path, Path.Combine(options.LogFolder, BestFileName));
     }
 

@@ -58,7 +58,7 @@ public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, Te
         var weights = parse.GetValue(flags.Weights);
         if (weights is not null)
         {
-            var report = WeightsLoader.Load(model, weights, strict, store);
+            var report = WeightsLoader.Load(model, weights, strict);
             if (!report.IsExact) output.WriteLine($"warning: weights '{weights}' did not match exactly: {report}");
         }
 

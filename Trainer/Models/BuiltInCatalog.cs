@@ -1,9 +1,15 @@
+using Dsl.Definitions;
+
 namespace Dsl.Trainer.Models;
 
-/// <summary>The models compiled into this program.</summary>
+/// <summary>The models generated from structures/ (Dsl.Definitions.ModelCatalog).</summary>
 public sealed class BuiltInCatalog : IModelCatalog
 {
     public static readonly BuiltInCatalog Instance = new();
 
-    public IReadOnlyList<ModelEntry> All { get; } = [];
+    public IReadOnlyList<ModelEntry> All { get; } = ModelCatalog.All.Select(ToEntry).ToList();
+
+    private static ModelEntry ToEntry(ModelInfo m) => new(m.Name, m.Family, m.Block, m.InputChannels, m.InputHeight, m.InputWidth,
+        m.Classes, m.ParameterCount, m.MultiplyAdds,
+        m.Layers.Select(l => new LayerRow(l.Name, l.Kind, l.OutputShape, l.Parameters, l.MultiplyAdds)).ToList(), m.Create);
 }

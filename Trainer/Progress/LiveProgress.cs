@@ -19,8 +19,8 @@ public sealed class LiveProgress(IAnsiConsole console, ProgressContext context) 
         console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
-                new RemainingTimeColumn(), new SpinnerColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 16 }, new PercentageColumn(),
+                new SpinnerColumn())
             .Start(context => body(new LiveProgress(console, context)));
 
     public void EpochStarted(int epoch, int epochs, int steps, double learningRate)
@@ -36,7 +36,7 @@ public sealed class LiveProgress(IAnsiConsole console, ProgressContext context) 
         var totalSteps = (long)(p.Epochs - startEpoch) * p.Steps;
         var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / stepsDone * Math.Max(0, totalSteps - stepsDone));
         task.Description = Markup.Escape(string.Format(CultureInfo.InvariantCulture,
-            "Epoch {0}/{1}  step {2}/{3}  loss {4:F4}  acc {5:F2}%  {6:F0} img/s  run ETA {7:hh\\:mm\\:ss}",
+            "Epoch {0}/{1} {2}/{3} loss {4:F3} acc {5:F1}% {6:F0} img/s ETA {7:hh\\:mm\\:ss}",
             p.Epoch + 1, p.Epochs, p.Step, p.Steps, p.Loss, p.Top1, p.ImagesPerSecond, eta));
         task.Value = p.Step;
     }

@@ -7,9 +7,9 @@ internal sealed class TestCatalog : IModelCatalog
 {
     public IReadOnlyList<ModelEntry> All { get; } =
     [
-        new("Tiny-Fashion", "Tiny", 1, 28, 28, 10, 1234, 5678,
+        new("Tiny-Fashion", "Tiny", "basic", 1, 28, 28, 10, 1234, 5678,
             [new LayerRow("conv1", "Conv2d", [8, 28, 28], 72, 56448), new LayerRow("fc", "Linear", [10], 170, 160)],
             () => new TinyNet(1, 10)),
-        new("Tiny-Rgb", "TinySE", 3, 16, 16, 2, 100, 200, [], () => new TinyNet(3, 2)),
+        new("Tiny-Rgb", "TinySE", "se-basic", 3, 16, 16, 2, 100, 200, [], () => new TinyNet(3, 2)),
     ];
 }

@@ -1,5 +1,7 @@
 using Dsl.Runtime;
+using Dsl.Runtime.Checkpoints;
 using Dsl.Runtime.Data;
+using Dsl.Runtime.Nn;
 using Dsl.Runtime.Training;
 
 namespace Dsl.Trainer.Tests.Training;
@@ -25,6 +27,28 @@ public sealed class TrainingLoopTests
         Assert.True(reports[2].Train.Top1 > 40, $"top-1 {reports[2].Train.Top1}");
         Assert.Equal(512, reports[0].Train.Samples);
         Assert.Equal(0.1, reports[0].LearningRate, 12);
+    }
+
+    [Fact]
+    public void LossDecreasesOnAnImageFolderOfJpegs()
+    {
+        using var temp = new TempFolder();
+        var images = new List<(string, int, int, int)>();
+        foreach (var (name, level) in new[] { ("dark", 30), ("light", 220) })
+        {
+            Directory.CreateDirectory(temp.Combine(name));
+            for (var i = 0; i < 12; i++) images.Add((temp.Combine(name, $"{i:D2}.jpg"), 30 + i, 40 - i, level + i));
+        }
+        TestImages.WriteJpegs(images);
+        var transform = new TransformPipeline(new RandomResizedCrop(16), new ColorJitter(0.4, 0.4, 0.4), new RandomHorizontalFlip(), Normalize.ImageNet);
+        var dataset = new ImageFolderDataset(temp.Path, transform, 3, 16, 16);
+        Torch.ManualSeed(2);
+        using var model = new TinyNet(3, 2);
+        var reports = new List<EpochReport>();
+        new TrainingLoop(model, new DataLoader(dataset, 8, shuffle: true, seed: 2, workers: 2), null,
+            new TrainingOptions { Epochs = 4, LearningRate = 0.05, Seed = 2 }, observer: new Recorder(reports)).Run();
+        Assert.True(reports[^1].Train.Loss < reports[0].Train.Loss, $"loss {reports[0].Train.Loss} -> {reports[^1].Train.Loss}");
+        Assert.Equal(24, reports[0].Train.Samples);
     }
 
     [Fact]
@@ -87,14 +111,22 @@ public sealed class TrainingLoopTests
             new TrainingOptions { Epochs = 1, LogFolder = temp.Path, Architecture = "tiny-a" }).Run();
         var checkpoint = temp.Combine(TrainingLoop.CheckpointFileName);
 
-        using var other = new TinyNet(1, 3);
-        var error = Assert.Throws<InvalidOperationException>(() => new TrainingLoop(other, new DataLoader(data, 16, true), null,
-            new TrainingOptions { Epochs = 2, LogFolder = temp.Path, Architecture = "tiny-b" }).Run(checkpoint));
-        Assert.Contains("tiny-a", error.Message);
-
         using var wider = new TinyNet(1, 3, width: 4);
-        Assert.ThrowsAny<Exception>(() => new TrainingLoop(wider, new DataLoader(data, 16, true), null,
-            new TrainingOptions { Epochs = 2, LogFolder = temp.Path, Architecture = "tiny-a" }).Run(checkpoint));
+        var error = Assert.Throws<InvalidOperationException>(() => new TrainingLoop(wider, new DataLoader(data, 16, true), null,
+            new TrainingOptions { Epochs = 2, LogFolder = temp.Combine("b"), Architecture = "tiny-b" }).Run(checkpoint));
+        Assert.Contains("is of 'tiny-a', not 'tiny-b'", error.Message);
+        Assert.Contains("conv1.weight", error.Message);
+
+        using var sameName = new TinyNet(1, 3, width: 4);
+        Assert.Throws<StateDictMismatchException>(() => new TrainingLoop(sameName, new DataLoader(data, 16, true), null,
+            new TrainingOptions { Epochs = 2, LogFolder = temp.Combine("c"), Architecture = "tiny-a" }).Run(checkpoint));
+
+        // Same weights under another name (the original script's arch strings): accepted with a warning.
+        var warnings = new List<string>();
+        using var renamed = new TinyNet(1, 3);
+        new TrainingLoop(renamed, new DataLoader(data, 16, true), null,
+            new TrainingOptions { Epochs = 2, LogFolder = temp.Combine("d"), Architecture = "tiny-renamed" }, observer: new Warnings(warnings)).Run(checkpoint);
+        Assert.Contains(warnings, w => w.Contains("tiny-a"));
     }
 
     [Fact]
@@ -107,14 +139,42 @@ public sealed class TrainingLoopTests
             new TrainingOptions { Epochs = 1, LogFolder = temp.Path, Architecture = "tiny" }).Run();
         var checkpoint = temp.Combine(TrainingLoop.CheckpointFileName);
         var before = File.ReadAllBytes(checkpoint);
-        // The temporary file cannot be created when a folder already has its name: the write fails as on a full disk.
-        Directory.CreateDirectory(checkpoint + ".tmp");
-        var error = Assert.Throws<IOException>(() => new TrainingLoop(model, new DataLoader(data, 16, true), null,
-            new TrainingOptions { Epochs = 2, LogFolder = temp.Path, Architecture = "tiny" }).Run(checkpoint));
+        var full = new TorchCheckpointStore(stream => new FullDiskStream(stream));
+        var error = Assert.Throws<CheckpointException>(() => new TrainingLoop(model, new DataLoader(data, 16, true), null,
+            new TrainingOptions { Epochs = 2, LogFolder = temp.Path, Architecture = "tiny" }, full).Run(checkpoint));
         Assert.Contains("unchanged", error.Message);
+        Assert.Contains(TrainingLoop.CheckpointFileName, error.Message);
         Assert.Equal(before, File.ReadAllBytes(checkpoint));
-        using var state = new BinaryCheckpointStore().Load(checkpoint);
-        Assert.Equal(1, state.Epoch);
+        Assert.Equal([TrainingLoop.CheckpointFileName, TrainingLoop.BestFileName], Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        using var scope = new TensorScope();
+        Assert.Equal(1, TrainingCheckpoint.Load(checkpoint).Epoch);
+    }
+
+    /// <summary>Accepts a few kilobytes, then fails as a full disk does.</summary>
+    private sealed class FullDiskStream(Stream inner) : Stream
+    {
+        private long written;
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => written;
+        public override long Position { get => written; set => throw new NotSupportedException(); }
+        public override void Flush() => inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (written + count > 4096) throw new IOException("No space left on device");
+            inner.Write(buffer, offset, count);
+            written += count;
+        }
+    }
+
+    private sealed class Warnings(List<string> into) : ITrainingObserver
+    {
+        public void Warning(string message) => into.Add(message);
     }
 
     private sealed class Recorder(List<EpochReport> reports) : ITrainingObserver
