@@ -43,12 +43,31 @@ public sealed class DataLoader
     /// <summary>Raised (on a worker thread) for every skipped sample.</summary>
     public event Action<CorruptImageException>? SkippedSample;
 
-    public int BatchesPerEpoch => DropLast ? Dataset.Count / BatchSize : (Dataset.Count + BatchSize - 1) / BatchSize;
+    /// <summary>Picks each epoch's samples; null means every sample, shuffled by <see cref="Seed"/> when <see cref="Shuffle"/> is set.</summary>
+    public IEpochSampler? Sampler { get; private init; }
+
+    public int SamplesPerEpoch => Sampler?.SamplesPerEpoch ?? Dataset.Count;
+
+    public int BatchesPerEpoch => DropLast ? SamplesPerEpoch / BatchSize : (SamplesPerEpoch + BatchSize - 1) / BatchSize;
+
+    /// <summary>The same loader drawing its epochs from <paramref name="sampler"/> (one rank's shard in data-parallel training).</summary>
+    public DataLoader WithSampler(IEpochSampler sampler)
+    {
+        var loader = new DataLoader(Dataset, BatchSize, Shuffle, Seed, Workers, Prefetch, DropLast, Corrupt) { Sampler = sampler };
+        // Skips in the derived loader count here too, where callers watch for them.
+        loader.SkippedSample += e =>
+        {
+            Interlocked.Increment(ref skipped);
+            SkippedSample?.Invoke(e);
+        };
+        return loader;
+    }
 
     /// <summary>The sample order of an epoch.</summary>
     public int[] Order(int epoch) =>
-        Shuffle ? new SplitMix64(SplitMix64.Mix(Seed, (ulong)epoch, 0x5EED)).Permutation(Dataset.Count)
-                : Enumerable.Range(0, Dataset.Count).ToArray();
+        Sampler?.Indices(epoch)
+        ?? (Shuffle ? new SplitMix64(SplitMix64.Mix(Seed, (ulong)epoch, 0x5EED)).Permutation(Dataset.Count)
+                    : Enumerable.Range(0, Dataset.Count).ToArray());
 
     /// <summary>
     /// The batches of one epoch, in order. Stopping early (disposing the enumerator) stops the workers

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Dsl.Runtime.Checkpoints;
 using Dsl.Runtime.Data;
+using Dsl.Runtime.Distributed;
 using Dsl.Runtime.Nn;
 using Dsl.Runtime.Optim;
 
@@ -12,6 +13,8 @@ public sealed record TrainingResult(int EpochsRun, EpochReport? LastEpoch, doubl
 /// <summary>
 /// The original script's loop: per epoch, set the scheduled learning rate, train one pass (cross-entropy,
 /// SGD), validate, keep the best top-1, and save a checkpoint (plus model_best when it improved).
+/// With <see cref="TrainingOptions.Distributed"/> every rank trains on its shard of each epoch, gradients
+/// are averaged across ranks before each step, metrics cover all ranks, and only the master saves.
 /// </summary>
 public sealed class TrainingLoop(Module<Tensor, Tensor> model, DataLoader train, DataLoader? validation, TrainingOptions options,
     ICheckpointStore? store = null, ITrainingObserver? observer = null)
@@ -35,32 +38,42 @@ public sealed class TrainingLoop(Module<Tensor, Tensor> model, DataLoader train,
         var best = 0.0;
         if (resumeFrom is not null) (startEpoch, best) = Restore(resumeFrom, sgd);
 
+        var ranks = options.Distributed is { IsDistributed: true } context ? context : null;
+        // Made after a resume so that every rank starts from the master's restored weights.
+        var parallel = ranks is null ? null : new DistributedDataParallel(model, ranks.Group!, options.SyncBatchNorm);
+        var trainData = ranks is null ? train : train.WithSampler(new DistributedSampler(train.Dataset.Count, ranks, train.Shuffle, train.Seed));
+        var validationData = ranks is null || validation is null
+            ? validation
+            : validation.WithSampler(new DistributedSampler(validation.Dataset.Count, ranks, shuffle: false));
+
         EpochReport? last = null;
         var epochsRun = 0;
         for (var epoch = startEpoch; epoch < options.Epochs; epoch++)
         {
             cancel.ThrowIfCancellationRequested();
             sgd.LearningRate = schedule.At(epoch);
-            var trainMetrics = TrainEpoch(sgd, epoch, cancel);
-            var valMetrics = validation is null ? null : Evaluator.Evaluate(model, validation, options.Device, options.ChannelsLast);
+            var trainMetrics = AcrossRanks(ranks, TrainEpoch(trainData, parallel, sgd, epoch, cancel));
+            var valMetrics = validationData is null
+                ? null
+                : AcrossRanks(ranks, Evaluator.Evaluate(model, validationData, options.Device, options.ChannelsLast));
             var top1 = valMetrics?.Top1 ?? trainMetrics.Top1;
             var isBest = top1 > best || epoch == 0 && best == 0;
             best = Math.Max(best, top1);
             last = new EpochReport(epoch, options.Epochs, sgd.LearningRate, trainMetrics, valMetrics, best, isBest);
-            SaveCheckpoint(sgd, epoch + 1, best, isBest);
+            if (ranks is null || ranks.IsMaster) SaveCheckpoint(sgd, epoch + 1, best, isBest);
             observer.EpochCompleted(last);
             epochsRun++;
         }
         return new TrainingResult(epochsRun, last, best);
     }
 
-    private EpochMetrics TrainEpoch(Sgd sgd, int epoch, CancellationToken cancel)
+    private EpochMetrics TrainEpoch(DataLoader data, DistributedDataParallel? parallel, Sgd sgd, int epoch, CancellationToken cancel)
     {
-        var steps = train.BatchesPerEpoch;
+        var steps = data.BatchesPerEpoch;
         observer.EpochStarted(epoch, options.Epochs, steps, sgd.LearningRate);
         var metrics = new MetricAccumulator();
         var clock = Stopwatch.StartNew();
-        using var batches = train.Epoch(epoch).GetEnumerator();
+        using var batches = data.Epoch(epoch).GetEnumerator();
         while (true)
         {
             clock.Restart();
@@ -75,6 +88,7 @@ public sealed class TrainingLoop(Module<Tensor, Tensor> model, DataLoader train,
             var loss = Functional.CrossEntropy(logits, labels);
             sgd.ZeroGrad();
             loss.Backward();
+            parallel?.SynchronizeGradients();
             sgd.Step();
             var lossValue = loss.Item();
             if (!double.IsFinite(lossValue))
@@ -86,6 +100,15 @@ public sealed class TrainingLoop(Module<Tensor, Tensor> model, DataLoader train,
         }
         if (metrics.Batches == 0) throw new DataException($"epoch {epoch + 1} produced no batches (every sample was skipped)");
         return metrics.ToMetrics();
+    }
+
+    /// <summary>Per-sample averages over every rank's samples (this rank's alone when training alone).</summary>
+    private static EpochMetrics AcrossRanks(DistributedContext? ranks, EpochMetrics metrics)
+    {
+        if (ranks is null) return metrics;
+        var sums = ranks.SumAcrossRanks(metrics.Loss * metrics.Samples, metrics.Top1 * metrics.Samples, metrics.Top5 * metrics.Samples, metrics.Samples);
+        var samples = sums[3];
+        return metrics with { Loss = sums[0] / samples, Top1 = sums[1] / samples, Top5 = sums[2] / samples, Samples = (int)samples };
     }
 
     internal static (Tensor Images, Tensor Labels) ToDevice(Batch batch, Device device, bool channelsLast)

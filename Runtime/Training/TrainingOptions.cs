@@ -1,3 +1,4 @@
+using Dsl.Runtime.Distributed;
 using Dsl.Runtime.Optim;
 
 namespace Dsl.Runtime.Training;
@@ -18,6 +19,10 @@ public sealed record TrainingOptions
     public bool ChannelsLast { get; init; }
     /// <summary>Folder for log.log, metrics.csv, event files and checkpoints; null writes nothing.</summary>
     public string? LogFolder { get; init; }
+    /// <summary>The ranks of a data-parallel job; null (or a single rank) trains alone.</summary>
+    public DistributedContext? Distributed { get; init; }
+    /// <summary>Batch-norm statistics over every rank's batch instead of per rank (data-parallel only).</summary>
+    public bool SyncBatchNorm { get; init; }
     /// <summary>The name stored in checkpoints and checked on resume.</summary>
     public string Architecture { get; init; } = "model";
 

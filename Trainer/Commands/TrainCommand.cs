@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Dsl.Runtime;
+using Dsl.Runtime.Distributed;
 using Dsl.Runtime.Logging;
 using Dsl.Runtime.Nn;
 using Dsl.Runtime.Training;
@@ -35,6 +36,20 @@ public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, Te
 
     private int Run(TrainingFlags flags, ParseResult parse, bool evaluateOnly)
     {
+        var nproc = Positive(parse.GetValue(flags.Nproc), "--nproc");
+        if (nproc > 1 && evaluateOnly) throw new UsageException("--nproc applies to training; evaluate in one process");
+        // The launcher re-runs this same command line in every rank; a rank sees WORLD_SIZE and trains.
+        if (nproc > 1 && !DistributedEnvironment.IsLaunched) return LocalLauncher.Run(nproc, Environment.GetCommandLineArgs()[1..]);
+        using var ranks = DistributedEnvironment.IsLaunched && !evaluateOnly
+            ? DistributedContext.FromEnvironment(DistributedBackends.Parse(parse.GetValue(flags.DistBackend)!))
+            : null;
+        // Rank 0 alone reports, logs and saves.
+        return Run(flags, parse, evaluateOnly, ranks, ranks is null || ranks.IsMaster ? output : TextWriter.Null);
+    }
+
+    private int Run(TrainingFlags flags, ParseResult parse, bool evaluateOnly, DistributedContext? ranks, TextWriter output)
+    {
+        var isMaster = ranks is null || ranks.IsMaster;
         var entry = ModelResolver.Resolve(catalog, parse.GetValue(flags.Model)!);
         var recipe = Recipe.For(entry);
         var device = SelectDevice(parse.GetValue(flags.Device)!, parse.GetValue(flags.Gpu));
@@ -44,7 +59,8 @@ public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, Te
         var batchSize = Positive(parse.GetValue(flags.BatchSize) ?? recipe.BatchSize, "--batch-size");
         var workers = Math.Min(parse.GetValue(flags.Workers) ?? recipe.Workers, Environment.ProcessorCount);
         if (workers < 0) throw new UsageException("--workers cannot be negative");
-        Torch.Threads = Positive(parse.GetValue(flags.Threads) ?? Environment.ProcessorCount, "--threads");
+        // Ranks on one machine share its cores.
+        Torch.Threads = Positive(parse.GetValue(flags.Threads) ?? Math.Max(1, Environment.ProcessorCount / (ranks?.WorldSize ?? 1)), "--threads");
         Torch.ManualSeed(seed);
 
         var dataName = parse.GetValue(flags.Data) ?? (entry.IsSmallInput && entry.InputChannels == 1 ? DataSources.FashionMnistName : null)
@@ -64,7 +80,7 @@ public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, Te
 
         if (evaluateOnly) return Evaluate(model, data, device, inputSize, parse.GetValue(flags.ChannelsLast) || recipe.ChannelsLast);
 
-        var logFolder = parse.GetValue(flags.LogDir) is { } logDir ? Path.Combine(logDir, entry.Name) : null;
+        var logFolder = parse.GetValue(flags.LogDir) is { } logDir && isMaster ? Path.Combine(logDir, entry.Name) : null;
         var options = new TrainingOptions
         {
             Epochs = Positive(parse.GetValue(flags.Epochs) ?? recipe.Epochs, "--epochs"),
@@ -77,6 +93,8 @@ public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, Te
             ChannelsLast = parse.GetValue(flags.ChannelsLast) || recipe.ChannelsLast,
             LogFolder = logFolder,
             Architecture = entry.Name,
+            Distributed = ranks,
+            SyncBatchNorm = parse.GetValue(flags.SyncBatchNorm),
         };
         var resume = ResumePath(parse.GetValue(flags.Resume));
         output.WriteLine(string.Format(CultureInfo.InvariantCulture,

@@ -31,13 +31,22 @@ public sealed class TrainingFlags
     public Option<bool> Strict { get; } = new("--strict") { Description = "fail on a corrupt image or an inexact weights file instead of skipping / reporting" };
     public Option<int?> Threads { get; } = new("--threads") { Description = "libtorch compute threads (all cores)" };
     public Option<bool> ChannelsLast { get; } = new("--channels-last") { Description = "run convolutions in NHWC layout" };
+    public Option<int> Nproc { get; } = new("--nproc")
+    { Description = "data-parallel ranks to start on this machine (torchrun-style launchers set RANK/WORLD_SIZE instead)", DefaultValueFactory = _ => 1 };
+    public Option<string> DistBackend { get; } = new("--dist-backend")
+    { Description = "collective backend of data-parallel training", DefaultValueFactory = _ => "gloo" };
+    public Option<bool> SyncBatchNorm { get; } = new("--sync-bn") { Description = "batch-norm statistics over all ranks' batches" };
 
-    public TrainingFlags() => Scheduler.AcceptOnlyFromAmong("cosine", "step");
+    public TrainingFlags()
+    {
+        Scheduler.AcceptOnlyFromAmong("cosine", "step");
+        DistBackend.AcceptOnlyFromAmong("gloo", "nccl");
+    }
 
     public IEnumerable<Option> All =>
     [
         Model, Data, Epochs, BatchSize, LearningRate, Scheduler, Momentum, WeightDecay, Workers, InputSize, Resume, Evaluate,
-        Weights, LogDir, Device, Gpu, Seed, Strict, Threads, ChannelsLast,
+        Weights, LogDir, Device, Gpu, Seed, Strict, Threads, ChannelsLast, Nproc, DistBackend, SyncBatchNorm,
     ];
 
     public static ScheduleKind ParseSchedule(string value) => value == "step" ? ScheduleKind.Step : ScheduleKind.Cosine;
