@@ -12,7 +12,7 @@ public sealed class TrainingFlags
     { Description = "canonical model name (see 'dsl list') or the path of its spec file", DefaultValueFactory = _ => DefaultModel };
     public Option<string?> Data { get; } = new("--data")
     { Description = "fashion-mnist (default for 1x28x28 models), synthetic, or an ImageFolder root with train/ and val/" };
-    public Option<int?> Epochs { get; } = new("--epochs") { Description = "epochs to train (110, or 6 for small inputs)" };
+    public Option<int?> Epochs { get; } = new("--epochs") { Description = "epochs to train (110, or 5 for small inputs)" };
     public Option<int?> BatchSize { get; } = new("--batch-size", "-b") { Description = "mini-batch size (256, or 128 for small inputs)" };
     public Option<double?> LearningRate { get; } = new("--lr", "--learning-rate") { Description = "initial learning rate (0.1)" };
     public Option<string> Scheduler { get; } = new("--lr-scheduler", "--lr_scheduler")
