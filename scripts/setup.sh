@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# Installs what is missing (Debian packages, the native shim, the .NET build) and nothing else.
-# Safe to run again: installed packages are skipped and the build is incremental.
+# Installs what is missing and builds; safe to run again (installed packages are skipped, builds are incremental).
+#   setup.sh          what the trainer needs, then builds the trainer
+#   setup.sh --tests  also Python's torch (the tests check our checkpoints with it), then builds everything
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(cmake g++ libtorch-dev libgloo-dev libjpeg62-turbo-dev libpng-dev dataset-fashion-mnist python3-torch python3-torchvision)
+packages=(cmake g++ libtorch-dev libgloo-dev libjpeg62-turbo-dev libpng-dev dataset-fashion-mnist)
+target=Trainer/Dsl.Trainer.csproj
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(python3-torch python3-torchvision)
+  target=Dsl.sln
+fi
+
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -17,4 +24,4 @@ if ((${#missing[@]})); then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-dotnet build Dsl.sln -c Release -nologo -clp:ErrorsOnly
+dotnet build "$target" -c Release -nologo -clp:ErrorsOnly

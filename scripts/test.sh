@@ -2,7 +2,7 @@
 # Builds everything that is missing and runs every test; exits non-zero when any test fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --tests
 log=$(mktemp)
 status=0
 dotnet test Dsl.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log" || status=$?

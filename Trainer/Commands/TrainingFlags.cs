@@ -18,7 +18,7 @@ public sealed class TrainingFlags
     public Option<string> Scheduler { get; } = new("--lr-scheduler", "--lr_scheduler")
     { Description = "per-epoch schedule", DefaultValueFactory = _ => "cosine" };
     public Option<double?> Momentum { get; } = new("--momentum") { Description = "Nesterov momentum (0.9)" };
-    public Option<double?> WeightDecay { get; } = new("--wd", "--weight-decay") { Description = "weight decay (1e-4, or 5e-4 for small inputs)" };
+    public Option<double?> WeightDecay { get; } = new("--wd", "--weight-decay") { Description = "weight decay (1e-4)" };
     public Option<int?> Workers { get; } = new("--workers", "-j") { Description = "data-loading threads" };
     public Option<int?> InputSize { get; } = new("--input-size", "--input_shape") { Description = "input side in pixels (the model's)" };
     public Option<string?> Resume { get; } = new("--resume") { Description = "checkpoint to continue from (or a log folder holding checkpoint.pth.tar)" };
