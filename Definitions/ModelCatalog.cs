@@ -16,24 +16,10 @@ public static partial class ModelCatalog
         ArgumentNullException.ThrowIfNull(name);
         if (Find(name) is { } model) return model;
         var nearest = All.Select(m => m.Name)
-            .OrderBy(n => Distance(name.ToLowerInvariant(), n.ToLowerInvariant()))
+            .OrderBy(n => NameDistance.Between(name, n))
             .ThenBy(n => n, StringComparer.Ordinal)
             .Take(3);
         throw new KeyNotFoundException($"No model named '{name}'. Nearest: {string.Join(", ", nearest)}. " +
                                        $"All models: {string.Join(", ", All.Select(m => m.Name))}.");
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        var current = new int[b.Length + 1];
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
     }
 }

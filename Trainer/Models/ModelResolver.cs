@@ -13,7 +13,7 @@ public static partial class ModelResolver
         var exact = catalog.All.FirstOrDefault(m => m.Name == name)
                     ?? catalog.All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
         if (exact is not null) return exact;
-        var nearest = catalog.All.OrderBy(m => Distance(m.Name.ToLowerInvariant(), name.ToLowerInvariant())).Take(5).Select(m => m.Name).ToList();
+        var nearest = catalog.All.OrderBy(m => Dsl.Definitions.NameDistance.Between(m.Name, name)).Take(5).Select(m => m.Name).ToList();
         throw new UsageException(nearest.Count == 0
             ? $"unknown model '{name}': no models are available"
             : $"unknown model '{name}'. Nearest names: {string.Join(", ", nearest)} (run 'dsl list' for all)");
@@ -26,21 +26,6 @@ public static partial class ModelResolver
         var match = Path.GetExtension(path).Equals(".json", StringComparison.OrdinalIgnoreCase) ? JsonName().Match(text) : YamlName().Match(text);
         if (!match.Success) throw new UsageException($"spec file '{path}' has no top-level 'name:'");
         return match.Groups[1].Value.Trim().Trim('"', '\'');
-    }
-
-    /// <summary>Levenshtein distance, to suggest names close to a mistyped one.</summary>
-    public static int Distance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        var current = new int[b.Length + 1];
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
     }
 
     [GeneratedRegex(@"^name\s*:\s*(.+?)\s*(#.*)?$", RegexOptions.Multiline)]
