@@ -12,13 +12,13 @@ public sealed class TrainingFlags
     { Description = "canonical model name (see 'dsl list') or the path of its spec file", DefaultValueFactory = _ => DefaultModel };
     public Option<string?> Data { get; } = new("--data")
     { Description = "fashion-mnist (default for 1x28x28 models), synthetic, or an ImageFolder root with train/ and val/" };
-    public Option<int?> Epochs { get; } = new("--epochs") { Description = "epochs to train (110, or 5 for small inputs)" };
-    public Option<int?> BatchSize { get; } = new("--batch-size", "-b") { Description = "mini-batch size (256, or 128 for small inputs)" };
-    public Option<double?> LearningRate { get; } = new("--lr", "--learning-rate") { Description = "initial learning rate (0.1)" };
+    public Option<int?> Epochs { get; } = new("--epochs") { Description = "epochs to train (110, or 6 for small inputs)" };
+    public Option<int?> BatchSize { get; } = new("--batch-size", "-b") { Description = "mini-batch size (256)" };
+    public Option<double?> LearningRate { get; } = new("--lr", "--learning-rate") { Description = "initial learning rate (0.1, or 0.2 for small inputs)" };
     public Option<string> Scheduler { get; } = new("--lr-scheduler", "--lr_scheduler")
     { Description = "per-epoch schedule", DefaultValueFactory = _ => "cosine" };
     public Option<double?> Momentum { get; } = new("--momentum") { Description = "Nesterov momentum (0.9)" };
-    public Option<double?> WeightDecay { get; } = new("--wd", "--weight-decay") { Description = "weight decay (1e-4)" };
+    public Option<double?> WeightDecay { get; } = new("--wd", "--weight-decay") { Description = "weight decay (1e-4, or 5e-4 for small inputs)" };
     public Option<int?> Workers { get; } = new("--workers", "-j") { Description = "data-loading threads" };
     public Option<int?> InputSize { get; } = new("--input-size", "--input_shape") { Description = "input side in pixels (the model's)" };
     public Option<string?> Resume { get; } = new("--resume") { Description = "checkpoint to continue from (or a log folder holding checkpoint.pth.tar)" };

@@ -29,7 +29,7 @@ public sealed record DataSources(DataLoader Train, DataLoader Validation, string
             var folder = data.Length > FashionMnistName.Length ? data[(FashionMnistName.Length + 1)..] : FashionMnist.DefaultFolder;
             if (model.InputChannels != 1 || inputSize != 28)
                 throw new UsageException($"Fashion-MNIST images are 1x28x28 but {model.Name} takes {model.InputChannels}x{inputSize}x{inputSize}");
-            train = FashionMnist.Load(folder, train: true, FashionMnist.TrainTransform());
+            train = FashionMnist.Load(folder, train: true, FashionMnist.TrainTransform(flip: true));
             validation = FashionMnist.Load(folder, train: false, FashionMnist.EvalTransform());
             description = $"Fashion-MNIST ({folder})";
         }
