@@ -1,7 +1,4 @@
-using Dsl.Runtime;
-using Dsl.Runtime.Nn;
-
-namespace Dsl.Definitions;
+namespace Dsl.Runtime.Models;
 
 /// <summary>
 /// A generated model: its canonical name, family and block, the input it was declared for, its figures at
@@ -18,4 +15,4 @@ public sealed record ModelInfo(
     long ParameterCount,
     long MultiplyAdds,
     IReadOnlyList<LayerSummary> Layers,
-    Func<Module<Tensor, Tensor>> Create);
+    Func<nn.Module<Tensor, Tensor>> Create);
