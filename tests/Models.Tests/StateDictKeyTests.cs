@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Dsl.Definitions;
-using Dsl.Runtime.Models;
+using Dsl.Runtime.Checkpoints;
 using Xunit;
 
 namespace Dsl.Models.Tests;
@@ -17,7 +17,7 @@ public sealed class StateDictKeyTests
         var reference = ReferenceData.Load(fileName);
         using var model = ModelCatalog.Get(reference.Model).Create();
 
-        var actual = StateDictOrder.Of(model).Select(e => (e.Key, Shape: e.Value.shape)).ToList();
+        var actual = PyTorchStateDict.Of(model).Select(e => (e.Key, Shape: e.Value.shape)).ToList();
         Assert.Equal(reference.StateDict.Count, actual.Count);
         // TorchSharp's own state_dict() holds the same entries, listed parameters first.
         Assert.Equal(actual.Select(e => e.Key).Order(StringComparer.Ordinal), model.state_dict().Keys.Order(StringComparer.Ordinal));
