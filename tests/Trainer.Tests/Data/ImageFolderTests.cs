@@ -117,6 +117,35 @@ public sealed class ImageFolderTests
     }
 
     [Fact]
+    public void DamagedFilesDecodeOrFailAsCorruptImagesButNeverOtherwise()
+    {
+        using var temp = new TempFolder();
+        TestImages.WritePhotoJpegs([temp.Combine("photo.jpg")], 96, 64);
+        TestImages.WritePng(temp.Combine("photo.png"), 96, 64, 5);
+        var random = new SplitMix64(17);
+        var corrupt = 0;
+        foreach (var original in new[] { File.ReadAllBytes(temp.Combine("photo.jpg")), File.ReadAllBytes(temp.Combine("photo.png")) })
+            for (var trial = 0; trial < 150; trial++)
+            {
+                // A few random bytes overwritten, past the signature so that the codec's own parser meets them.
+                var bytes = (byte[])original.Clone();
+                for (var k = 0; k < 1 + random.Next(8); k++) bytes[8 + random.Next(bytes.Length - 8)] = (byte)random.Next(256);
+                try
+                {
+                    var image = ImageDecoder.Decode(bytes, $"trial {trial}");
+                    Assert.Equal((3, 64, 96), (image.Channels, image.Height, image.Width));
+                }
+                catch (CorruptImageException e)
+                {
+                    Assert.Contains($"trial {trial}", e.Message);
+                    corrupt++;
+                }
+            }
+        // PNG's checksums catch nearly every change, so a good share of trials must have been refused.
+        Assert.InRange(corrupt, 100, 300);
+    }
+
+    [Fact]
     public void CorruptSamplesAreSkippedAndCountedOrFatalWhenStrict()
     {
         using var temp = new TempFolder();
