@@ -1,3 +1,5 @@
+using TorchSharp.Modules;
+
 namespace Dsl.Runtime.Blocks;
 
 /// <summary>The layers every network here is built from, as torchvision's conv1x1 and conv3x3 helpers.</summary>

@@ -1,3 +1,5 @@
+using TorchSharp.Modules;
+
 namespace Dsl.Runtime.Blocks;
 
 /// <summary>Squeeze-and-excitation: global average, 1x1 conv down, ReLU, 1x1 conv up, sigmoid, rescale.</summary>

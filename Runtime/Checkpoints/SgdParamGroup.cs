@@ -1,3 +1,5 @@
+using TorchSharp.Modules;
+
 namespace Dsl.Runtime.Checkpoints;
 
 /// <summary>One entry of torch.optim.SGD's <c>param_groups</c>: its hyperparameters and how many parameters it holds.</summary>

@@ -17,6 +17,14 @@ public sealed class Batch(Tensor images, Tensor labels, long[] labelValues, int 
 
     public int Count => LabelValues.Length;
 
+    /// <summary>Images and labels on <paramref name="device"/>, the images NHWC-strided when asked; new tensors join the current dispose scope.</summary>
+    public (Tensor Images, Tensor Labels) To(Device device, bool channelsLast)
+    {
+        var images = device.type == DeviceType.CPU ? Images : Images.to(device);
+        var labels = device.type == DeviceType.CPU ? Labels : Labels.to(device);
+        return (channelsLast ? images.ToChannelsLast() : images, labels);
+    }
+
     public void Dispose()
     {
         Images.Dispose();

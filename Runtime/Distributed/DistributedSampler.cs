@@ -1,3 +1,5 @@
+using Dsl.Runtime.Data;
+
 namespace Dsl.Runtime.Distributed;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Dsl.Runtime.Distributed;
 /// the tail), and takes every world-size-th index from its rank on. Shards are disjoint and of equal length.
 /// The permutation comes from a fixed SplitMix64 generator so that every process and .NET version agrees on it.
 /// </summary>
-public sealed class DistributedSampler
+public sealed class DistributedSampler : IEpochSampler
 {
     public int DatasetSize { get; }
     public int Rank { get; }
@@ -17,6 +19,8 @@ public sealed class DistributedSampler
 
     /// <summary>How many indices each rank gets per epoch.</summary>
     public int SamplesPerRank { get; }
+
+    int IEpochSampler.SamplesPerEpoch => SamplesPerRank;
 
     public DistributedSampler(int datasetSize, int rank, int worldSize, bool shuffle = true, ulong seed = 0, bool dropLast = false)
     {
