@@ -14,12 +14,13 @@ internal static class TensorValues
     public static double[] Doubles(Tensor tensor)
     {
         using var scope = NewDisposeScope();
-        return tensor.detach().cpu().to_type(ScalarType.Float64).contiguous().data<double>().ToArray();
+        // Flattened: TorchSharp's accessor cannot enumerate a 0-d or an empty tensor.
+        return tensor.numel() == 0 ? [] : tensor.detach().cpu().to_type(ScalarType.Float64).reshape(-1).contiguous().data<double>().ToArray();
     }
 
     public static float[] Floats(Tensor tensor)
     {
         using var scope = NewDisposeScope();
-        return tensor.detach().cpu().to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
+        return tensor.numel() == 0 ? [] : tensor.detach().cpu().to_type(ScalarType.Float32).reshape(-1).contiguous().data<float>().ToArray();
     }
 }
