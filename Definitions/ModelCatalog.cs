@@ -1,3 +1,5 @@
+using Dsl.Runtime.Models;
+
 namespace Dsl.Definitions;
 
 /// <summary>Every model generated from the specs in structures/, looked up by canonical name.</summary>

@@ -1,8 +1,9 @@
+using System.Runtime.InteropServices;
+using Dsl.Runtime.Distributed;
 using System.CommandLine;
 using Dsl.Runtime;
 using Dsl.Runtime.Checkpoints;
 using Dsl.Runtime.Data;
-using Dsl.Runtime.Nn;
 using Dsl.Runtime.Training;
 using Dsl.Trainer.Commands;
 using Dsl.Trainer.Models;
@@ -13,10 +14,9 @@ namespace Dsl.Trainer;
 /// <summary>The <c>dsl</c> command tree: train, eval, summary, list (and check-reference where it is built in).</summary>
 public static partial class DslCommandLine
 {
-    public static RootCommand Create(IModelCatalog catalog, IAnsiConsole console, TextWriter output, ICheckpointStore? store = null)
+    public static RootCommand Create(IModelCatalog catalog, IAnsiConsole console, TextWriter output)
     {
-        store ??= new TorchCheckpointStore();
-        var training = new TrainCommand(catalog, console, output, store);
+        var training = new TrainCommand(catalog, console, output);
         var root = new RootCommand("Define, train and evaluate Big-Little Net and ScaleNet models")
         {
             training.CreateTrain(),
@@ -32,10 +32,9 @@ public static partial class DslCommandLine
     static partial void AddCheckReference(RootCommand root, IModelCatalog catalog, IAnsiConsole console, TextWriter output);
 
     /// <summary>Parses and runs; known failures print one "error:" line instead of a stack trace.</summary>
-    public static int Run(string[] args, IModelCatalog catalog, IAnsiConsole console, TextWriter output, TextWriter error,
-        ICheckpointStore? store = null)
+    public static int Run(string[] args, IModelCatalog catalog, IAnsiConsole console, TextWriter output, TextWriter error)
     {
-        var root = Create(catalog, console, output, store);
+        var root = Create(catalog, console, output);
         var parse = root.Parse(args);
         try
         {
@@ -47,7 +46,7 @@ public static partial class DslCommandLine
             return 2;
         }
         catch (Exception e) when (e is DataException or CorruptImageException or IOException or InvalidOperationException
-                                   or StateDictMismatchException or TorchException or CheckpointException or InvalidDataException or UnauthorizedAccessException)
+                                   or StateDictMismatchException or ExternalException or CheckpointException or DistributedException or TorchRuntimeException or InvalidDataException or UnauthorizedAccessException)
         {
             error.WriteLine("error: " + e.Message);
             return 1;

@@ -5,10 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(cmake g++ libtorch-dev libgloo-dev libjpeg62-turbo-dev libpng-dev dataset-fashion-mnist)
+packages=(openmpi-bin libopenmpi-dev dataset-fashion-mnist)
 target=Trainer/Dsl.Trainer.csproj
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(python3-torch python3-torchvision)
+  packages+=(python3-torch python3-torchvision python3-pil)
   target=Dsl.sln
 fi
 

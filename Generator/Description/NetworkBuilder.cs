@@ -314,8 +314,7 @@ internal sealed class NetworkBuilder
                         pooled.Height, pooled.Width, spec.Input.ToString());
                     return null;
                 }
-                var upsample = Scales[b] == 1 ? "none" : pooled.Height % Math.Max(h, 1) == 0 && pooled.Width % Math.Max(w, 1) == 0 ? "nearest" : "bilinear";
-                branches.Add(new ScaleBranchDescription(Scales[b], channels, kernel, h, w, upsample));
+                branches.Add(new ScaleBranchDescription(Scales[b], channels, kernel));
                 if (channels == 0) continue;
                 var (p, m) = CostCounter.Conv(planes, channels, kernel, 1, false, h, w);
                 parameters += p + CostCounter.BatchNorm(channels);
@@ -326,7 +325,7 @@ internal sealed class NetworkBuilder
             macs += (long)concatenated * outChannels * pooled.Height * pooled.Width;
             var output = pooled with { Channels = outChannels };
             cost.Add(blockName, "ScaleBlock", output, parameters, macs);
-            blocks.Add(new ScaleBlockDescription(x.Channels, planes, outChannels, stride, projection, row.Side, branches.ToEquatableArray(), x, output));
+            blocks.Add(new ScaleBlockDescription(x.Channels, planes, outChannels, stride, projection, branches.ToEquatableArray(), x, output));
             x = output;
         }
         var none = EquatableArray<BottleneckDescription>.Empty;

@@ -31,11 +31,11 @@ public enum ShortcutKind
 public sealed record BottleneckDescription(int InChannels, int MidChannels, int OutChannels, int Stride, int Groups,
     ShortcutKind Shortcut, bool LastRelu, int SeReduction, FeatureShape Input, FeatureShape Output);
 
-/// <summary>One branch of a ScaleNet block: max-pool by Scale, convolve, upsample back, batch norm.</summary>
-public sealed record ScaleBranchDescription(int Scale, int Channels, int Kernel, int PooledHeight, int PooledWidth, string Upsample);
+/// <summary>One branch of a ScaleNet block: max-pool by Scale, convolve (0 channels: absent); the runtime upsamples back.</summary>
+public sealed record ScaleBranchDescription(int Scale, int Channels, int Kernel);
 
 /// <summary>A ScaleNet SA block; Stride is a max-pool at the block input.</summary>
-public sealed record ScaleBlockDescription(int InChannels, int Planes, int OutChannels, int Stride, bool Projection, int Side,
+public sealed record ScaleBlockDescription(int InChannels, int Planes, int OutChannels, int Stride, bool Projection,
     EquatableArray<ScaleBranchDescription> Branches, FeatureShape Input, FeatureShape Output);
 
 /// <summary>What a stage is made of.</summary>
@@ -72,8 +72,7 @@ public sealed record LayerRow(string Name, string Kind, EquatableArray<long> Out
 
 /// <summary>
 /// A network fully expanded from its spec: every block with its channels, strides, kernels and shapes at the
-/// declared input. The emitter writes code from this alone, and it holds enough to emit other forms later
-/// (batch norms are separate layers, so they can be folded; shapes are known for any memory layout).
+/// declared input. The emitter writes code from this alone.
 /// </summary>
 public sealed record NetworkDescription(
     string Name,

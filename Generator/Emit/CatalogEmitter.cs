@@ -12,7 +12,7 @@ internal static class CatalogEmitter
     {
         var w = new CodeWriter().GeneratedFileHeader();
         w.Open("public static partial class ModelCatalog");
-        w.Line("private static global::Dsl.Definitions.ModelInfo[] CreateEntries() =>");
+        w.Line("private static global::Dsl.Runtime.Models.ModelInfo[] CreateEntries() =>");
         w.Line("[");
         w.Indent();
         foreach (var name in classNames) w.Line("global::Dsl.Definitions." + name + ".Info,");

@@ -15,9 +15,6 @@ public static class ClassNames
 {
     public const int MaxLength = 100;
 
-    /// <summary>Type names the generated code itself declares in the same namespace.</summary>
-    public static readonly IReadOnlyList<string> Reserved = ["ModelCatalog", "ModelInfo", "LayerSummary"];
-
     public static string? FromCanonicalName(string name, out string? problem)
     {
         problem = null;
@@ -44,14 +41,9 @@ public static class ClassNames
             result.Append(char.ToUpperInvariant(part[0])).Append(part, 1, part.Length - 1);
         }
         var className = result.ToString();
-        if (Reserved.Contains(className))
+        if (ReservedNames.IsTaken(className))
         {
-            problem = "'" + className + "' is a type of the model catalog";
-            return null;
-        }
-        if (Emit.ModelEmitter.MemberNames.Contains(className))
-        {
-            problem = "'" + className + "' is the name of a member of every generated model";
+            problem = "'" + className + "' is a name the generated code uses itself";
             return null;
         }
         return className;

@@ -1,4 +1,4 @@
-using Dsl.Runtime.Nn;
+using TorchSharp.Modules;
 
 namespace Dsl.Runtime.Blocks;
 
@@ -7,31 +7,30 @@ namespace Dsl.Runtime.Blocks;
 /// resolution, merged by nearest upsampling, addition and ReLU, then one fusion block that carries the
 /// module's stride. Child names (big, little, little_e, fusion) are the original state-dict keys.
 /// </summary>
-public sealed class BigLittleModule : Module<Tensor, Tensor>
+public sealed class BigLittleModule : nn.Module<Tensor, Tensor>
 {
-    public Sequential<Bottleneck> Big { get; }
-    public Sequential<Bottleneck> Little { get; }
-    public Sequential LittleE { get; }
-    public Sequential<Bottleneck> Fusion { get; }
+    [field: ComponentName(Name = "big")] public BlockSequence<Bottleneck> Big { get; }
+    [field: ComponentName(Name = "little")] public BlockSequence<Bottleneck> Little { get; }
+    /// <summary>The Little branch's 1x1 expansion to the Big branch's width, with batch norm.</summary>
+    [field: ComponentName(Name = "little_e")] public Sequential LittleE { get; }
+    [field: ComponentName(Name = "fusion")] public BlockSequence<Bottleneck> Fusion { get; }
 
-    public BigLittleModule(IEnumerable<Bottleneck> big, IEnumerable<Bottleneck> little, int littleChannels, int outChannels,
-        Bottleneck fusion)
+    public BigLittleModule(Bottleneck[] big, Bottleneck[] little, long littleChannels, long outChannels, Bottleneck fusion)
+        : base(nameof(BigLittleModule))
     {
-        Big = RegisterModule("big", new Sequential<Bottleneck>(big));
-        Little = RegisterModule("little", new Sequential<Bottleneck>(little));
-        LittleE = RegisterModule("little_e", new Sequential(
-            new Conv2d(littleChannels, outChannels, 1, bias: false), new BatchNorm2d(outChannels)));
-        Fusion = RegisterModule("fusion", new Sequential<Bottleneck>([fusion]));
+        Big = new BlockSequence<Bottleneck>(big);
+        Little = new BlockSequence<Bottleneck>(little);
+        LittleE = nn.Sequential(Layers.Conv1x1(littleChannels, outChannels), Layers.BatchNorm(outChannels));
+        Fusion = new BlockSequence<Bottleneck>(fusion);
+        RegisterComponents();
     }
 
-    public override Tensor Forward(Tensor input)
+    public override Tensor forward(Tensor input)
     {
-        using var scope = new TensorScope();
-        var big = Big.Forward(input);
-        var little = LittleE.Forward(Little.Forward(input));
-        var shape = little.Shape;
-        big = Functional.Interpolate(big, shape[2], shape[3], InterpolationMode.Nearest);
-        var merged = big.AddInPlace(little).ReluInPlace();
-        return scope.MoveOut(Fusion.Forward(merged));
+        using var scope = NewDisposeScope();
+        var little = LittleE.call(Little.call(input));
+        var big = nn.functional.interpolate(Big.call(input), size: [little.shape[2], little.shape[3]], mode: InterpolationMode.Nearest);
+        var merged = big.add_(little).relu_();
+        return Fusion.call(merged).MoveToOuterDisposeScope();
     }
 }

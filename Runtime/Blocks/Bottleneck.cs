@@ -1,4 +1,4 @@
-using Dsl.Runtime.Nn;
+using TorchSharp.Modules;
 
 namespace Dsl.Runtime.Blocks;
 
@@ -7,42 +7,44 @@ namespace Dsl.Runtime.Blocks;
 /// 1x1 → 3x3 (stride, groups) → 1x1, optional squeeze-excitation after the last batch norm,
 /// the shortcut added, then ReLU unless this is the last block of a Big branch.
 /// </summary>
-public sealed class Bottleneck : Module<Tensor, Tensor>
+public sealed class Bottleneck : nn.Module<Tensor, Tensor>
 {
-    public Conv2d Conv1 { get; }
-    public BatchNorm2d Bn1 { get; }
-    public Conv2d Conv2 { get; }
-    public BatchNorm2d Bn2 { get; }
-    public Conv2d Conv3 { get; }
-    public BatchNorm2d Bn3 { get; }
-    public Sequential? Downsample { get; }
-    public SEModule? SeLayer { get; }
+    [field: ComponentName(Name = "conv1")] public Conv2d Conv1 { get; }
+    [field: ComponentName(Name = "bn1")] public BatchNorm2d Bn1 { get; }
+    [field: ComponentName(Name = "conv2")] public Conv2d Conv2 { get; }
+    [field: ComponentName(Name = "bn2")] public BatchNorm2d Bn2 { get; }
+    [field: ComponentName(Name = "conv3")] public Conv2d Conv3 { get; }
+    [field: ComponentName(Name = "bn3")] public BatchNorm2d Bn3 { get; }
+    [field: ComponentName(Name = "downsample")] public Sequential? Downsample { get; }
+    [field: ComponentName(Name = "se_layer")] public SEModule? SeLayer { get; }
     public bool LastRelu { get; }
 
-    public Bottleneck(int inChannels, int midChannels, int outChannels, int stride = 1, int groups = 1,
-        Sequential? downsample = null, bool lastRelu = true, int seReduction = 0)
+    /// <param name="downsample">The shortcut the network's rule chose for this block; null is the identity.</param>
+    /// <param name="seReduction">The squeeze-excitation reduction; 0 leaves it out.</param>
+    public Bottleneck(long inChannels, long midChannels, long outChannels, long stride = 1, long groups = 1,
+        Sequential? downsample = null, bool lastRelu = true, long seReduction = 0) : base(nameof(Bottleneck))
     {
-        Conv1 = RegisterModule("conv1", new Conv2d(inChannels, midChannels, 1, bias: false));
-        Bn1 = RegisterModule("bn1", new BatchNorm2d(midChannels));
-        Conv2 = RegisterModule("conv2", new Conv2d(midChannels, midChannels, 3, stride, 1, groups: groups, bias: false));
-        Bn2 = RegisterModule("bn2", new BatchNorm2d(midChannels));
-        Conv3 = RegisterModule("conv3", new Conv2d(midChannels, outChannels, 1, bias: false));
-        Bn3 = RegisterModule("bn3", new BatchNorm2d(outChannels));
-        Downsample = RegisterModule("downsample", downsample);
-        SeLayer = RegisterModule("se_layer", seReduction > 0 ? new SEModule(outChannels, seReduction) : null);
+        Conv1 = Layers.Conv1x1(inChannels, midChannels);
+        Bn1 = Layers.BatchNorm(midChannels);
+        Conv2 = Layers.Conv3x3(midChannels, midChannels, stride, groups);
+        Bn2 = Layers.BatchNorm(midChannels);
+        Conv3 = Layers.Conv1x1(midChannels, outChannels);
+        Bn3 = Layers.BatchNorm(outChannels);
+        Downsample = downsample;
+        SeLayer = seReduction > 0 ? new SEModule(outChannels, seReduction) : null;
         LastRelu = lastRelu;
+        RegisterComponents();
     }
 
-    public override Tensor Forward(Tensor input)
+    public override Tensor forward(Tensor input)
     {
-        using var scope = new TensorScope();
-        var x = Bn1.Forward(Conv1.Forward(input)).ReluInPlace();
-        x = Bn2.Forward(Conv2.Forward(x)).ReluInPlace();
-        x = Bn3.Forward(Conv3.Forward(x));
-        if (SeLayer is not null) x = SeLayer.Forward(x);
-        var residual = Downsample is null ? input : Downsample.Forward(input);
-        x = x.AddInPlace(residual);
-        if (LastRelu) x.ReluInPlace();
-        return scope.MoveOut(x);
+        using var scope = NewDisposeScope();
+        var x = Bn1.call(Conv1.call(input)).relu_();
+        x = Bn2.call(Conv2.call(x)).relu_();
+        x = Bn3.call(Conv3.call(x));
+        if (SeLayer is not null) x = SeLayer.call(x);
+        x = x.add_(Downsample is null ? input : Downsample.call(input));
+        if (LastRelu) x = x.relu_();
+        return x.MoveToOuterDisposeScope();
     }
 }

@@ -1,24 +1,25 @@
-using Dsl.Runtime.Nn;
+using TorchSharp.Modules;
 
 namespace Dsl.Runtime.Blocks;
 
 /// <summary>Squeeze-and-excitation: global average, 1x1 conv down, ReLU, 1x1 conv up, sigmoid, rescale.</summary>
-public sealed class SEModule : Module<Tensor, Tensor>
+public sealed class SEModule : nn.Module<Tensor, Tensor>
 {
-    public Conv2d Fc1 { get; }
-    public Conv2d Fc2 { get; }
+    [field: ComponentName(Name = "fc1")] public Conv2d Fc1 { get; }
+    [field: ComponentName(Name = "fc2")] public Conv2d Fc2 { get; }
 
-    public SEModule(int channels, int reduction)
+    public SEModule(long channels, long reduction) : base(nameof(SEModule))
     {
-        Fc1 = RegisterModule("fc1", new Conv2d(channels, channels / reduction, 1, bias: true));
-        Fc2 = RegisterModule("fc2", new Conv2d(channels / reduction, channels, 1, bias: true));
+        Fc1 = nn.Conv2d(channels, channels / reduction, kernel_size: 1);
+        Fc2 = nn.Conv2d(channels / reduction, channels, kernel_size: 1);
+        RegisterComponents();
     }
 
-    public override Tensor Forward(Tensor input)
+    public override Tensor forward(Tensor input)
     {
-        using var scope = new TensorScope();
-        var s = Functional.AdaptiveAvgPool2d(input, 1, 1);
-        s = Fc2.Forward(Fc1.Forward(s).ReluInPlace()).Sigmoid();
-        return scope.MoveOut(input * s);
+        using var scope = NewDisposeScope();
+        var s = nn.functional.adaptive_avg_pool2d(input, 1);
+        s = Fc2.call(Fc1.call(s).relu_()).sigmoid_();
+        return (input * s).MoveToOuterDisposeScope();
     }
 }

@@ -1,70 +1,70 @@
-using Dsl.Runtime.Nn;
+using TorchSharp.Modules;
 
 namespace Dsl.Runtime.Blocks;
 
 /// <summary>
 /// ScaleNet's SA block. A 2x2 max-pool at the input carries the stride; a 1x1 reduction feeds up to four
-/// branches that max-pool by 1, 2, 4 and 7, convolve, upsample back (nearest when the size divides,
-/// bilinear otherwise) and batch-normalize; their concatenation goes through ReLU, a 1x1 expansion and
-/// batch norm, then the residual add and ReLU. Absent branches (zero channels) keep their index.
+/// branches that max-pool by their scale, convolve, upsample back and batch-normalize; their
+/// concatenation goes through ReLU, a 1x1 expansion and batch norm, then the residual add and ReLU.
 /// </summary>
-public sealed class ScaleBlock : Module<Tensor, Tensor>
+public sealed class ScaleBlock : nn.Module<Tensor, Tensor>
 {
-    public static readonly int[] Scales = [1, 2, 4, 7];
+    [field: ComponentName(Name = "downsample")] public Sequential? Downsample { get; }
+    [field: ComponentName(Name = "conv1")] public Conv2d Conv1 { get; }
+    [field: ComponentName(Name = "bn1")] public BatchNorm2d Bn1 { get; }
+    [field: ComponentName(Name = "conv2")] public BranchList<Conv2d> Conv2 { get; }
+    [field: ComponentName(Name = "bn2")] public BranchList<BatchNorm2d> Bn2 { get; }
+    [field: ComponentName(Name = "conv3")] public Conv2d Conv3 { get; }
+    [field: ComponentName(Name = "bn3")] public BatchNorm2d Bn3 { get; }
+    public long Stride { get; }
+    public IReadOnlyList<ScaleBranch> Branches { get; }
 
-    public Sequential? Downsample { get; }
-    public Conv2d Conv1 { get; }
-    public BatchNorm2d Bn1 { get; }
-    public ModuleList<Conv2d> Conv2 { get; }
-    public ModuleList<BatchNorm2d> Bn2 { get; }
-    public Conv2d Conv3 { get; }
-    public BatchNorm2d Bn3 { get; }
-    public int Stride { get; }
-
-    /// <param name="branchChannels">Output channels of the scale-1, 2, 4 and 7 branches; 0 leaves a branch out.</param>
-    /// <param name="kernelSizes">Kernel size (3 or 1) of each branch convolution.</param>
-    public ScaleBlock(int inChannels, int planes, int outChannels, IReadOnlyList<int> branchChannels,
-        IReadOnlyList<int> kernelSizes, int stride, bool projection)
+    /// <param name="branches">The four branches in key order; one with 0 channels is absent but keeps its index.</param>
+    /// <param name="downsample">The shortcut the network's rule chose for this block; null is the identity.</param>
+    public ScaleBlock(long inChannels, long planes, long outChannels, IReadOnlyList<ScaleBranch> branches, long stride,
+        Sequential? downsample) : base(nameof(ScaleBlock))
     {
         Stride = stride;
-        Downsample = RegisterModule("downsample", projection
-            ? new Sequential(new Conv2d(inChannels, outChannels, 1, bias: false), new BatchNorm2d(outChannels))
-            : null);
-        Conv1 = RegisterModule("conv1", new Conv2d(inChannels, planes, 1, bias: false));
-        Bn1 = RegisterModule("bn1", new BatchNorm2d(planes));
-        Conv2 = RegisterModule("conv2", new ModuleList<Conv2d>(branchChannels.Select((c, i) => c > 0
-            ? new Conv2d(planes, c, kernelSizes[i], padding: kernelSizes[i] == 3 ? 1 : 0, bias: false)
-            : null)));
-        Bn2 = RegisterModule("bn2", new ModuleList<BatchNorm2d>(branchChannels.Select(c => c > 0 ? new BatchNorm2d(c) : null)));
-        Conv3 = RegisterModule("conv3", new Conv2d(branchChannels.Sum(), outChannels, 1, bias: false));
-        Bn3 = RegisterModule("bn3", new BatchNorm2d(outChannels));
+        Branches = branches;
+        Downsample = downsample;
+        Conv1 = Layers.Conv1x1(inChannels, planes);
+        Bn1 = Layers.BatchNorm(planes);
+        Conv2 = new BranchList<Conv2d>(branches.Select(b => b.Channels > 0 ? Layers.Conv(planes, b.Channels, b.Kernel) : null));
+        Bn2 = new BranchList<BatchNorm2d>(branches.Select(b => b.Channels > 0 ? Layers.BatchNorm(b.Channels) : null));
+        Conv3 = Layers.Conv1x1(branches.Sum(b => b.Channels), outChannels);
+        Bn3 = Layers.BatchNorm(outChannels);
+        RegisterComponents();
     }
 
-    public override Tensor Forward(Tensor input)
+    public override Tensor forward(Tensor input)
     {
-        using var scope = new TensorScope();
-        var x = Stride > 1 ? Functional.MaxPool2d(input, Stride, Stride) : input;
-        var residual = Downsample is null ? x : Downsample.Forward(x);
-        var reduced = Bn1.Forward(Conv1.Forward(x)).ReluInPlace();
-        long height = reduced.Size(2), width = reduced.Size(3);
-        var branches = new List<Tensor>(Scales.Length);
-        for (var i = 0; i < Scales.Length; i++)
+        using var scope = NewDisposeScope();
+        var x = Stride > 1 ? nn.functional.max_pool2d(input, Stride, Stride) : input;
+        var residual = Downsample is null ? x : Downsample.call(x);
+        var reduced = Bn1.call(Conv1.call(x)).relu_();
+        var outputs = new List<Tensor>(Branches.Count);
+        for (var i = 0; i < Branches.Count; i++)
         {
-            var conv = Conv2[i];
-            if (conv is null) continue;
-            var scale = Scales[i];
-            var t = scale > 1 ? Functional.MaxPool2d(reduced, scale, scale) : reduced;
-            t = conv.Forward(t);
-            if (scale > 1)
-            {
-                long h = t.Size(2), w = t.Size(3);
-                var mode = height % h == 0 && width % w == 0 ? InterpolationMode.Nearest : InterpolationMode.Bilinear;
-                t = Functional.Interpolate(t, height, width, mode);
-            }
-            branches.Add(Bn2[i]!.Forward(t));
+            var branch = Branches[i];
+            if (branch.Channels == 0) continue;
+            var t = branch.Scale > 1 ? nn.functional.max_pool2d(reduced, branch.Scale, branch.Scale) : reduced;
+            t = Conv2[i]!.call(t);
+            if (branch.Scale > 1) t = Upsample(t, reduced.shape[2], reduced.shape[3]);
+            outputs.Add(Bn2[i]!.call(t));
         }
-        var merged = (branches.Count == 1 ? branches[0] : Tensor.Cat(branches, 1)).ReluInPlace();
-        var output = Bn3.Forward(Conv3.Forward(merged)).AddInPlace(residual).ReluInPlace();
-        return scope.MoveOut(output);
+        var merged = (outputs.Count == 1 ? outputs[0] : cat(outputs, 1)).relu_();
+        return Bn3.call(Conv3.call(merged)).add_(residual).relu_().MoveToOuterDisposeScope();
     }
+
+    /// <summary>Back to the block's size: nearest where the size divides evenly, bilinear otherwise (as the original decides per call).</summary>
+    private static Tensor Upsample(Tensor t, long height, long width) =>
+        height % t.shape[2] == 0 && width % t.shape[3] == 0
+            ? nn.functional.interpolate(t, size: [height, width], mode: InterpolationMode.Nearest)
+            : nn.functional.interpolate(t, size: [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
 }
+
+/// <summary>
+/// One branch of an SA block as the generator worked it out: max-pool by <paramref name="Scale"/>, then a
+/// <paramref name="Kernel"/>-sized convolution to <paramref name="Channels"/> (0: the branch is absent).
+/// </summary>
+public sealed record ScaleBranch(long Scale, long Channels, long Kernel);

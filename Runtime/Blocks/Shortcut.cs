@@ -1,29 +1,22 @@
-using Dsl.Runtime.Nn;
+using TorchSharp.Modules;
 
 namespace Dsl.Runtime.Blocks;
 
-/// <summary>The residual shortcuts ("downsample") of the three network families.</summary>
+/// <summary>
+/// The residual shortcuts ("downsample"). The generator decides which one a block gets; these only build it.
+/// </summary>
 public static class Shortcut
 {
-    /// <summary>
-    /// Big-Little Net's rule: a 3x3/2 average pool (padding 1, padded zeros counted) when the block strides,
-    /// then a stride-1 1x1 projection with batch norm when the width changes; null when neither applies.
-    /// </summary>
-    public static Sequential? BigLittle(int inChannels, int outChannels, int stride)
-    {
-        var layers = new List<Module<Tensor, Tensor>>();
-        if (stride != 1) layers.Add(new AvgPool2d(3, 2, 1));
-        if (inChannels != outChannels)
-        {
-            layers.Add(new Conv2d(inChannels, outChannels, 1, bias: false));
-            layers.Add(new BatchNorm2d(outChannels));
-        }
-        return layers.Count == 0 ? null : new Sequential([.. layers]);
-    }
+    /// <summary>A 1x1 projection with batch norm: torchvision's (strided) and ScaleNet's and Big-Little Net's (stride 1).</summary>
+    public static Sequential Projection(long inChannels, long outChannels, long stride = 1) =>
+        nn.Sequential(Layers.Conv1x1(inChannels, outChannels, stride), Layers.BatchNorm(outChannels));
 
-    /// <summary>torchvision's rule: a strided 1x1 projection with batch norm when the shape changes.</summary>
-    public static Sequential? Projection(int inChannels, int outChannels, int stride) =>
-        stride == 1 && inChannels == outChannels
-            ? null
-            : new Sequential(new Conv2d(inChannels, outChannels, 1, stride, bias: false), new BatchNorm2d(outChannels));
+    /// <summary>Big-Little Net's strided shortcut when the width stays: a 3x3/2 average pool (padding 1, padded zeros counted).</summary>
+    public static Sequential AvgPool() => nn.Sequential(AveragePool());
+
+    /// <summary>Big-Little Net's strided shortcut when the width changes: the average pool, then a stride-1 projection.</summary>
+    public static Sequential AvgPoolProjection(long inChannels, long outChannels) =>
+        nn.Sequential(AveragePool(), Layers.Conv1x1(inChannels, outChannels), Layers.BatchNorm(outChannels));
+
+    private static AvgPool2d AveragePool() => nn.AvgPool2d(kernel_size: 3, stride: 2, padding: 1);
 }

@@ -1,4 +1,4 @@
-using Dsl.Runtime.Nn;
+using TorchSharp.Modules;
 
 namespace Dsl.Runtime.Blocks;
 
@@ -10,25 +10,25 @@ namespace Dsl.Runtime.Blocks;
 /// </summary>
 public static class WeightInit
 {
-    public static void Apply(Module model, bool zeroInitLastBatchNorm)
+    public static void Apply(nn.Module model, bool zeroInitLastBatchNorm)
     {
-        foreach (var (_, module) in model.NamedModules())
+        using var noGrad = no_grad();
+        foreach (var (_, module) in model.named_modules())
         {
             switch (module)
             {
                 case Conv2d conv:
-                    Init.KaimingNormalFanOut(conv.Weight);
-                    if (conv.Bias is not null) Init.Constant(conv.Bias, 0);
+                    nn.init.kaiming_normal_(conv.weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
+                    if (conv.bias is not null) nn.init.zeros_(conv.bias);
                     break;
                 case BatchNorm2d norm:
-                    Init.Constant(norm.Weight, 1);
-                    Init.Constant(norm.Bias, 0);
+                    nn.init.ones_(norm.weight);
+                    nn.init.zeros_(norm.bias);
                     break;
             }
         }
         if (!zeroInitLastBatchNorm) return;
-        foreach (var (_, module) in model.NamedModules())
-            if (module is Bottleneck block)
-                Init.Constant(block.Bn3.Weight, 0);
+        foreach (var block in model.modules().OfType<Bottleneck>())
+            nn.init.zeros_(block.Bn3.weight);
     }
 }

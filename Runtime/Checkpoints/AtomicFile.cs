@@ -6,8 +6,8 @@ namespace Dsl.Runtime.Checkpoints;
 /// </summary>
 internal static class AtomicFile
 {
-    /// <param name="wrap">Lets tests put a failing stream between the writer and the file.</param>
-    public static void Write(string path, Action<Stream> write, Func<Stream, Stream>? wrap = null)
+    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>; on any failure the previous file is unchanged.</summary>
+    public static void Write(string path, Action<Stream> write)
     {
         var fullPath = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(fullPath)!;
@@ -17,9 +17,7 @@ internal static class AtomicFile
             Directory.CreateDirectory(folder);
             using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
             {
-                var stream = wrap?.Invoke(file) ?? file;
-                write(stream);
-                stream.Flush();
+                write(file);
                 file.Flush(flushToDisk: true);
             }
             File.Move(temporary, fullPath, overwrite: true);
@@ -31,6 +29,14 @@ internal static class AtomicFile
             throw new CheckpointException(path, $"could not be written ({e.GetType().Name}: {e.Message}); any previous file there is unchanged", e);
         }
     }
+
+    /// <summary>Copies <paramref name="source"/> over <paramref name="target"/> with the same guarantee as <see cref="Write"/>.</summary>
+    public static void Copy(string source, string target) =>
+        Write(target, output =>
+        {
+            using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read);
+            input.CopyTo(output);
+        });
 
     private static void TryDelete(string path)
     {

@@ -1,12 +1,15 @@
-using Dsl.Runtime.Nn;
-
 namespace Dsl.Runtime.Checkpoints;
 
 /// <summary>
 /// A torch.save file read without Python: <see cref="Root"/> is the unpickled object as plain values
 /// (<see cref="PickleDict"/>, <c>List&lt;object?&gt;</c>, <c>object?[]</c> tuples, string, long, double, bool,
-/// null, <see cref="Tensor"/>). Disposing the checkpoint frees every tensor it read.
+/// null, <see cref="Tensor"/>). The checkpoint owns every tensor it read (they belong to no dispose scope):
+/// disposing it frees them.
 /// </summary>
+/// <remarks>
+/// TorchSharp.PyBridge also reads torch.save files, but its unpickler turns unknown globals into placeholder
+/// objects instead of refusing them and its errors do not name the file, so this reader stays our own.
+/// </remarks>
 public sealed class Checkpoint : IDisposable
 {
     private const string DataParallelPrefix = "module.";
@@ -23,7 +26,7 @@ public sealed class Checkpoint : IDisposable
     public string FilePath { get; }
     public object? Root { get; }
 
-    /// <summary>Reads a torch.save zip file; the tensors are also tracked by the current <see cref="TensorScope"/>.</summary>
+    /// <summary>Reads a torch.save zip file; nothing in it is executed, and every error is a <see cref="CheckpointException"/>.</summary>
     public static Checkpoint Read(string path)
     {
         var (root, tensors) = TorchArchiveReader.Read(path);
@@ -35,7 +38,8 @@ public sealed class Checkpoint : IDisposable
 
     /// <summary>
     /// The model weights: the <c>state_dict</c> entry of a training checkpoint, or the whole file when it is
-    /// a bare state dict. A DataParallel <c>module.</c> prefix is removed from every key.
+    /// a bare state dict. A DataParallel <c>module.</c> prefix is removed from every key. The tensors stay
+    /// owned by this checkpoint.
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, Tensor>> StateDict()
     {
@@ -59,36 +63,30 @@ public sealed class Checkpoint : IDisposable
     }
 
     /// <summary>
-    /// Loads a checkpoint's weights into a model. Strict loading throws <see cref="StateDictMismatchException"/>
-    /// listing every missing, unexpected and mis-shaped key; non-strict loading copies what matches
-    /// (for example everything but a classifier with another class count) and reports the rest.
+    /// Loads a checkpoint's weights into a model (see <see cref="StateDictLoader.Load"/>). Strict loading throws
+    /// <see cref="StateDictMismatchException"/> naming the file and listing every missing, unexpected and
+    /// mis-shaped key; non-strict loading copies what matches (for example everything but a classifier with
+    /// another class count) and reports the rest.
     /// </summary>
-    public static LoadReport LoadInto(Module model, string path, bool strict = true)
+    public static LoadReport LoadInto(nn.Module model, string path, bool strict = true)
     {
-        using var scope = new TensorScope();
         using var checkpoint = Read(path);
-        try
-        {
-            return model.LoadStateDict(checkpoint.StateDict(), strict);
-        }
-        catch (StateDictMismatchException e) when (e.FilePath is null)
-        {
-            throw new StateDictMismatchException(e.Report, path);
-        }
+        return StateDictLoader.Load(model, checkpoint.StateDict(), strict, path);
     }
 
     /// <summary>
     /// Writes plain values (see <see cref="Root"/> for the types) in torch.save's format, atomically:
-    /// the previous file stays intact if writing fails.
+    /// the previous file stays intact if writing fails. The tensors are only read.
     /// </summary>
-    public static void Save(string path, object? root) => Save(path, root, wrap: null);
+    public static void Save(string path, object? root) =>
+        AtomicFile.Write(path, stream => TorchArchiveWriter.Write(stream, root));
 
     /// <summary>Writes a bare state dict (an OrderedDict of tensors), as a released weights file is.</summary>
     public static void SaveStateDict(string path, IEnumerable<KeyValuePair<string, Tensor>> entries) =>
         Save(path, ToOrderedDict(entries));
 
-    internal static void Save(string path, object? root, Func<Stream, Stream>? wrap) =>
-        AtomicFile.Write(path, stream => TorchArchiveWriter.Write(stream, root), wrap);
+    /// <summary>Writes a module's state dict as a bare state dict, in PyTorch's key order.</summary>
+    public static void SaveStateDict(string path, nn.Module model) => SaveStateDict(path, PyTorchStateDict.Of(model));
 
     internal static PickleDict ToOrderedDict(IEnumerable<KeyValuePair<string, Tensor>> entries)
     {

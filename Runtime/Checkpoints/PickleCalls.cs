@@ -6,10 +6,10 @@ namespace Dsl.Runtime.Checkpoints;
 /// The Python globals a PyTorch checkpoint may name, and what calling each of them builds. Anything not
 /// listed here is refused when the pickle names it.
 /// </summary>
-internal sealed class PickleCalls(string filePath, Func<string, DType, long, TorchStorage> loadStorage)
+internal sealed class PickleCalls(string filePath, Func<string, ScalarType, long, TorchStorage> loadStorage)
 {
-    private static readonly PickleGlobal OrderedDict = new("collections", "OrderedDict");
-    private static readonly PickleGlobal RebuildTensorV2 = new("torch._utils", "_rebuild_tensor_v2");
+    private static readonly PickleGlobal OrderedDict = TorchGlobals.OrderedDict;
+    private static readonly PickleGlobal RebuildTensorV2 = TorchGlobals.RebuildTensorV2;
     private static readonly PickleGlobal RebuildTensor = new("torch._utils", "_rebuild_tensor");
     private static readonly PickleGlobal RebuildParameter = new("torch._utils", "_rebuild_parameter");
     private static readonly PickleGlobal RebuildParameterWithState = new("torch._utils", "_rebuild_parameter_with_state");
@@ -22,7 +22,7 @@ internal sealed class PickleCalls(string filePath, Func<string, DType, long, Tor
     private readonly Dictionary<string, TorchStorage> storages = [];
     private readonly List<Tensor> tensors = [];
 
-    /// <summary>Every tensor built so far (the caller owns them).</summary>
+    /// <summary>Every tensor built so far; they belong to no dispose scope, and the caller disposes them.</summary>
     public IReadOnlyList<Tensor> Tensors => tensors;
 
     public IEnumerable<TorchStorage> Storages => storages.Values;
@@ -127,16 +127,16 @@ internal sealed class PickleCalls(string filePath, Func<string, DType, long, Tor
         if (!empty && last >= storage.ElementCount)
             throw Fail($"a tensor of size [{string.Join(", ", shape)}] at offset {offset} needs {last + 1} elements but storage '{storage.Key}' holds {storage.ElementCount}", at);
 
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         Tensor result;
-        if (empty) result = Tensor.Zeros(shape, storage.DType);
+        if (empty) result = torch.zeros(shape, storage.DType);
         else
         {
-            var view = storage.Flat.AsStrided(shape, strides, offset);
+            var view = storage.Flat.as_strided(shape, strides, offset);
             // A contiguous view still shares the storage; clone it so each tensor owns exactly its elements.
-            result = view.IsContiguous ? view.Clone() : view.Contiguous();
+            result = view.is_contiguous() ? view.clone() : view.contiguous();
         }
-        scope.MoveOut(result);
+        result.DetachFromDisposeScope();
         tensors.Add(result);
         return result;
     }

@@ -11,7 +11,7 @@ internal static class PickleFormat
         object?[] t => "(" + string.Join(", ", t.Take(6).Select(Describe)) + (t.Length > 6 ? ", ..." : "") + ")",
         List<object?> l => $"list of {l.Count}",
         PickleDict d => $"dict of {d.Count}",
-        Tensor t => t.ToString(),
+        Tensor t => $"a {t.dtype} tensor of shape [{string.Join(", ", t.shape)}]",
         _ => value.ToString() ?? value.GetType().Name,
     };
 }

@@ -12,8 +12,8 @@ namespace Dsl.Runtime.Checkpoints;
 /// </summary>
 internal sealed class PickleWriter
 {
-    private static readonly PickleGlobal RebuildTensorV2 = new("torch._utils", "_rebuild_tensor_v2");
-    private static readonly PickleGlobal OrderedDict = new("collections", "OrderedDict");
+    private static readonly PickleGlobal RebuildTensorV2 = TorchGlobals.RebuildTensorV2;
+    private static readonly PickleGlobal OrderedDict = TorchGlobals.OrderedDict;
 
     private readonly MemoryStream output = new();
     private readonly Dictionary<PickleGlobal, int> globals = [];
@@ -148,7 +148,7 @@ internal sealed class PickleWriter
             storageKeys[tensor] = key;
             storages.Add(tensor);
         }
-        var shape = tensor.Shape;
+        var shape = tensor.shape;
         // Storages are written contiguous (row-major), whatever the tensor's own layout.
         var strides = new long[shape.Length];
         long stride = 1;
@@ -160,7 +160,7 @@ internal sealed class PickleWriter
 
         Global(RebuildTensorV2);
         Op('(');
-        PersistentId(StorageTypes.For(tensor.DType), key.ToString(System.Globalization.CultureInfo.InvariantCulture), tensor.NumElements);
+        PersistentId(StorageTypes.For(tensor.dtype), key.ToString(System.Globalization.CultureInfo.InvariantCulture), tensor.numel());
         Integer(0);
         Value(shape.Cast<object?>().ToArray());
         Value(strides.Cast<object?>().ToArray());

@@ -3,11 +3,6 @@ using System.Text.Json;
 
 namespace Dsl.Runtime.Checkpoints;
 
-/// <summary>The tensors and string metadata of a .safetensors file.</summary>
-public sealed record SafeTensorsContent(
-    IReadOnlyList<KeyValuePair<string, Tensor>> Tensors,
-    IReadOnlyDictionary<string, string> Metadata);
-
 /// <summary>
 /// The safetensors format: an 8-byte little-endian header length, a JSON header mapping each name to
 /// {dtype, shape, data_offsets} (plus an optional "__metadata__" of strings), then the raw row-major data.
@@ -18,14 +13,14 @@ public static class SafeTensors
     private const string MetadataKey = "__metadata__";
     private const long MaxHeaderBytes = 100L << 20;
 
-    private static readonly (string Code, DType DType)[] Codes =
+    private static readonly (string Code, ScalarType DType)[] Codes =
     [
-        ("F64", DType.Float64), ("F32", DType.Float32), ("F16", DType.Float16), ("BF16", DType.BFloat16),
-        ("I64", DType.Int64), ("I32", DType.Int32), ("I16", DType.Int16), ("I8", DType.Int8),
-        ("U8", DType.UInt8), ("BOOL", DType.Bool),
+        ("F64", ScalarType.Float64), ("F32", ScalarType.Float32), ("F16", ScalarType.Float16), ("BF16", ScalarType.BFloat16),
+        ("I64", ScalarType.Int64), ("I32", ScalarType.Int32), ("I16", ScalarType.Int16), ("I8", ScalarType.Int8),
+        ("U8", ScalarType.Byte), ("BOOL", ScalarType.Bool),
     ];
 
-    /// <summary>Reads every tensor (they belong to the current <see cref="TensorScope"/>) and the metadata.</summary>
+    /// <summary>Reads every tensor and the metadata; the content owns the tensors (belonging to no dispose scope), so dispose it.</summary>
     public static SafeTensorsContent Read(string path)
     {
         using var file = OpenRead(path);
@@ -50,7 +45,10 @@ public static class SafeTensors
                 var bytes = new byte[end - begin];
                 file.Position = dataStart + begin;
                 file.ReadExactly(bytes);
-                tensors.Add(new(name, Tensor.FromBytes(bytes, dtype, shape)));
+                var tensor = torch.empty(shape, dtype);
+                tensor.DetachFromDisposeScope();
+                tensors.Add(new(name, tensor));
+                if (bytes.Length > 0) tensor.bytes = bytes;
             }
         }
         catch (Exception e) when (e is IOException or EndOfStreamException)
@@ -76,7 +74,11 @@ public static class SafeTensors
             BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
             stream.Write(length);
             stream.Write(header);
-            foreach (var (_, tensor) in list) stream.Write(tensor.ToBytes());
+            foreach (var (_, tensor) in list)
+            {
+                using var scope = torch.NewDisposeScope();
+                stream.Write(TensorBytes.Of(tensor));
+            }
         });
     }
 
@@ -95,13 +97,13 @@ public static class SafeTensors
             long offset = 0;
             foreach (var (name, tensor) in tensors)
             {
-                var code = Codes.FirstOrDefault(c => c.DType == tensor.DType).Code
-                           ?? throw new CheckpointException(path, $"tensor '{name}' has element type {tensor.DType}, which safetensors cannot hold");
-                var size = tensor.NumElements * tensor.DType.ElementSize();
+                var code = Codes.FirstOrDefault(c => c.DType == tensor.dtype).Code
+                           ?? throw new CheckpointException(path, $"tensor '{name}' has element type {tensor.dtype}, which safetensors cannot hold");
+                var size = tensor.numel() * tensor.dtype.ElementSize();
                 json.WriteStartObject(name);
                 json.WriteString("dtype", code);
                 json.WriteStartArray("shape");
-                foreach (var dim in tensor.Shape) json.WriteNumberValue(dim);
+                foreach (var dim in tensor.shape) json.WriteNumberValue(dim);
                 json.WriteEndArray();
                 json.WriteStartArray("data_offsets");
                 json.WriteNumberValue(offset);
@@ -117,7 +119,7 @@ public static class SafeTensors
         return buffer.ToArray();
     }
 
-    private static List<(string Name, DType DType, long[] Shape, long Begin, long End)> ParseHeader(
+    private static List<(string Name, ScalarType DType, long[] Shape, long Begin, long End)> ParseHeader(
         byte[] header, long dataLength, string path, out IReadOnlyDictionary<string, string> metadata)
     {
         JsonDocument document;
@@ -133,7 +135,7 @@ public static class SafeTensors
         if (document.RootElement.ValueKind != JsonValueKind.Object)
             throw new CheckpointException(path, "the safetensors header is not a JSON object");
 
-        var result = new List<(string, DType, long[], long, long)>();
+        var result = new List<(string, ScalarType, long[], long, long)>();
         var names = new HashSet<string>();
         var meta = new Dictionary<string, string>();
         foreach (var property in document.RootElement.EnumerateObject())
@@ -166,7 +168,7 @@ public static class SafeTensors
         return result;
     }
 
-    private static (string, DType, long[], long, long) ParseEntry(JsonProperty property, long dataLength, string path)
+    private static (string, ScalarType, long[], long, long) ParseEntry(JsonProperty property, long dataLength, string path)
     {
         var name = property.Name;
         var value = property.Value;

@@ -3,21 +3,21 @@ namespace Dsl.Runtime.Checkpoints;
 /// <summary>PyTorch's legacy typed-storage class names (torch.FloatStorage, ...) and the element types they hold.</summary>
 internal static class StorageTypes
 {
-    private static readonly (string Name, DType DType)[] Table =
+    private static readonly (string Name, ScalarType DType)[] Table =
     [
-        ("FloatStorage", DType.Float32),
-        ("DoubleStorage", DType.Float64),
-        ("HalfStorage", DType.Float16),
-        ("BFloat16Storage", DType.BFloat16),
-        ("LongStorage", DType.Int64),
-        ("IntStorage", DType.Int32),
-        ("ShortStorage", DType.Int16),
-        ("CharStorage", DType.Int8),
-        ("ByteStorage", DType.UInt8),
-        ("BoolStorage", DType.Bool),
+        ("FloatStorage", ScalarType.Float32),
+        ("DoubleStorage", ScalarType.Float64),
+        ("HalfStorage", ScalarType.Float16),
+        ("BFloat16Storage", ScalarType.BFloat16),
+        ("LongStorage", ScalarType.Int64),
+        ("IntStorage", ScalarType.Int32),
+        ("ShortStorage", ScalarType.Int16),
+        ("CharStorage", ScalarType.Int8),
+        ("ByteStorage", ScalarType.Byte),
+        ("BoolStorage", ScalarType.Bool),
     ];
 
-    public static bool TryGetDType(PickleGlobal type, out DType dtype)
+    public static bool TryGetDType(PickleGlobal type, out ScalarType dtype)
     {
         foreach (var (name, value) in Table)
             if (type.Module == "torch" && type.Name == name)
@@ -29,7 +29,7 @@ internal static class StorageTypes
         return false;
     }
 
-    public static PickleGlobal For(DType dtype)
+    public static PickleGlobal For(ScalarType dtype)
     {
         foreach (var (name, value) in Table)
             if (value == dtype) return new PickleGlobal("torch", name);

@@ -9,22 +9,39 @@ namespace Dsl.Runtime.Checkpoints;
 /// </summary>
 internal static class TorchArchiveReader
 {
-    /// <summary>Unpickles the archive; the tensors it builds are returned and belong to the caller.</summary>
+    private const string PickleName = "data.pkl";
+
+    /// <summary>
+    /// Unpickles the archive. The tensors it builds belong to no dispose scope: the caller owns and disposes them.
+    /// </summary>
     public static (object? Root, IReadOnlyList<Tensor> Tensors) Read(string path)
     {
         using var stream = Open(path);
-        using var archive = OpenZip(stream, path);
+        try
+        {
+            return Read(stream, path);
+        }
+        // ZipArchive reads the central directory lazily, so a damaged one can surface on any later access.
+        catch (InvalidDataException e)
+        {
+            throw new CheckpointException(path, $"is not a readable zip archive (truncated or corrupt): {e.Message}", e);
+        }
+    }
 
-        var pickle = archive.Entries.FirstOrDefault(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)
-                                                         && e.FullName.IndexOf('/') == e.FullName.Length - "/data.pkl".Length)
-                     ?? throw new CheckpointException(path, "the zip archive has no <folder>/data.pkl record, so it was not written by torch.save");
-        var folder = pickle.FullName[..^"data.pkl".Length];
+    private static (object? Root, IReadOnlyList<Tensor> Tensors) Read(FileStream stream, string path)
+    {
+        RefuseLegacyFormat(stream, path);
+        using var archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        var pickle = archive.Entries.FirstOrDefault(e => e.FullName.EndsWith("/" + PickleName, StringComparison.Ordinal)
+                                                         && e.FullName.IndexOf('/') == e.FullName.Length - PickleName.Length - 1)
+                     ?? throw new CheckpointException(path, $"the zip archive has no <folder>/{PickleName} record, so it was not written by torch.save");
+        var folder = pickle.FullName[..^PickleName.Length];
 
         var calls = new PickleCalls(path, (key, dtype, count) => LoadStorage(archive, folder, key, dtype, count, path));
         var completed = false;
         try
         {
-            var root = new PickleReader(ReadEntry(pickle, path), path, calls).Load();
+            var root = new PickleReader(ReadEntry(pickle, pickle.Length, path), path, calls).Load();
             completed = true;
             return (root, calls.Tensors);
         }
@@ -48,47 +65,50 @@ internal static class TorchArchiveReader
         }
     }
 
-    private static ZipArchive OpenZip(FileStream stream, string path)
+    private static void RefuseLegacyFormat(FileStream stream, string path)
     {
-        var magic = new byte[2];
+        Span<byte> magic = stackalloc byte[2];
         var read = stream.Read(magic);
         stream.Position = 0;
         if (read == 2 && magic[0] == 0x80)
             throw new CheckpointException(path, "is in the legacy (before PyTorch 1.6) torch.save format, which is not supported; re-save it with a newer PyTorch");
-        try
-        {
-            return new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new CheckpointException(path, $"is not a readable zip archive (truncated or not a torch.save file): {e.Message}", e);
-        }
     }
 
-    private static TorchStorage LoadStorage(ZipArchive archive, string folder, string key, DType dtype, long count, string path)
+    private static TorchStorage LoadStorage(ZipArchive archive, string folder, string key, ScalarType dtype, long count, string path)
     {
         var name = $"{folder}data/{key}";
         var entry = archive.GetEntry(name) ?? throw new CheckpointException(path, $"storage record '{name}' is missing");
-        var needed = count * dtype.ElementSize();
+        long needed;
+        try
+        {
+            needed = checked(count * dtype.ElementSize());
+        }
+        catch (OverflowException)
+        {
+            throw new CheckpointException(path, $"storage record '{name}' claims an impossible {count} elements");
+        }
         if (entry.Length < needed)
             throw new CheckpointException(path, $"storage record '{name}' holds {entry.Length} bytes but its {count} {dtype} elements need {needed}");
-        if (needed > Array.MaxLength)
-            throw new CheckpointException(path, $"storage record '{name}' is larger than 2 GB, which is not supported");
-        var bytes = ReadEntry(entry, path);
-        var flat = TensorScope.Detach(Tensor.FromBytes(bytes.AsSpan(0, (int)needed), dtype, [count]));
+        var bytes = ReadEntry(entry, needed, path);
+        var flat = torch.empty([count], dtype);
+        flat.DetachFromDisposeScope();
+        if (count > 0) flat.bytes = bytes;
         return new TorchStorage(key, dtype, count, flat);
     }
 
-    private static byte[] ReadEntry(ZipArchiveEntry entry, string path)
+    /// <summary>The first <paramref name="length"/> bytes of a record.</summary>
+    private static byte[] ReadEntry(ZipArchiveEntry entry, long length, string path)
     {
+        if (length > Array.MaxLength)
+            throw new CheckpointException(path, $"record '{entry.FullName}' is larger than 2 GB, which is not supported");
         try
         {
             using var input = entry.Open();
-            var bytes = new byte[entry.Length];
+            var bytes = new byte[length];
             input.ReadExactly(bytes);
             return bytes;
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or EndOfStreamException)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
             throw new CheckpointException(path, $"record '{entry.FullName}' cannot be read (truncated or corrupt): {e.Message}", e);
         }

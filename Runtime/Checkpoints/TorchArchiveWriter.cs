@@ -12,7 +12,10 @@ internal static class TorchArchiveWriter
         var zip = new AlignedZipWriter(output);
         zip.Add(Folder + "data.pkl", pickle);
         for (var i = 0; i < pickler.Storages.Count; i++)
-            zip.Add($"{Folder}data/{i}", pickler.Storages[i].ToBytes());
+        {
+            using var scope = torch.NewDisposeScope();
+            zip.Add($"{Folder}data/{i}", TensorBytes.Of(pickler.Storages[i]));
+        }
         zip.Add(Folder + "version", "3\n"u8);
         zip.Finish();
     }

@@ -1,10 +1,10 @@
 namespace Dsl.Runtime.Checkpoints;
 
 /// <summary>One storage record of a torch.save archive: a flat buffer that any number of tensors view.</summary>
-internal sealed class TorchStorage(string key, DType dtype, long elementCount, Tensor flat) : IDisposable
+internal sealed class TorchStorage(string key, ScalarType dtype, long elementCount, Tensor flat) : IDisposable
 {
     public string Key { get; } = key;
-    public DType DType { get; } = dtype;
+    public ScalarType DType { get; } = dtype;
     public long ElementCount { get; } = elementCount;
 
     /// <summary>A 1-D tensor over the whole storage.</summary>

@@ -1,47 +1,60 @@
+using TorchSharp.Modules;
+
 namespace Dsl.Runtime.Checkpoints;
 
 /// <summary>
 /// A resumable training snapshot in the original training script's layout
-/// (<c>{'epoch', 'arch', 'state_dict', 'best_top1', 'optimizer'}</c>) plus the learning-rate schedule
-/// name and the CPU random-generator state. <see cref="Epoch"/> is the number of finished epochs,
-/// i.e. the epoch training resumes at, as the original script stores it.
+/// (<c>{'epoch', 'arch', 'state_dict', 'best_top1', 'optimizer'}</c>) plus the learning-rate schedule name and
+/// the CPU random-generator state. A loaded checkpoint owns its tensors (they belong to no dispose scope):
+/// disposing it frees them.
 /// </summary>
-public sealed record TrainingCheckpoint(
-    int Epoch,
-    string Arch,
-    IReadOnlyList<KeyValuePair<string, Tensor>> StateDict,
-    double BestTop1,
-    SgdState? Optimizer = null,
-    string? ScheduleName = null,
-    byte[]? RngState = null)
+public sealed class TrainingCheckpoint : IDisposable
 {
-    /// <summary>The seed the run started from, kept so a resumed run can report it.</summary>
-    public ulong? Seed { get; init; }
+    // Other scripts derived from PyTorch's ImageNet example name the best accuracy these ways.
+    private static readonly string[] BestTop1Keys = ["best_top1", "best_prec1", "best_acc1"];
 
-    /// <summary>Writes the checkpoint atomically in torch.save's format (torch.load reads it).</summary>
-    public void Save(string path) => Save(path, wrap: null);
+    private readonly Checkpoint file;
 
-    internal void Save(string path, Func<Stream, Stream>? wrap)
+    private TrainingCheckpoint(Checkpoint file, TrainingProgress progress, IReadOnlyList<KeyValuePair<string, Tensor>> stateDict, SgdState? optimizer)
     {
-        using var scope = new TensorScope();
-        var root = new PickleDict
-        {
-            ["epoch"] = (long)Epoch,
-            ["arch"] = Arch,
-            ["state_dict"] = Checkpoint.ToOrderedDict(StateDict),
-            ["best_top1"] = BestTop1,
-            ["optimizer"] = Optimizer?.ToPickle(),
-        };
-        if (ScheduleName is not null) root["lr_schedule"] = ScheduleName;
-        if (RngState is not null) root["rng_state"] = Tensor.FromArray(RngState, RngState.Length);
-        if (Seed is not null) root["seed"] = Seed.Value;
-        Checkpoint.Save(path, root, wrap);
+        this.file = file;
+        Progress = progress;
+        StateDict = stateDict;
+        Optimizer = optimizer;
     }
 
+    public string FilePath => file.FilePath;
+    public TrainingProgress Progress { get; }
+
+    /// <summary>The weights, keyed without a DataParallel <c>module.</c> prefix.</summary>
+    public IReadOnlyList<KeyValuePair<string, Tensor>> StateDict { get; }
+
+    /// <summary>The optimizer's state, or null when the file has none.</summary>
+    public SgdState? Optimizer { get; }
+
     /// <summary>
-    /// Reads a training checkpoint, ours or one written by the original PyTorch script (<c>module.</c>
-    /// prefixes are removed). Its tensors belong to the current <see cref="TensorScope"/>.
+    /// Writes the model's state dict (in PyTorch's key order) and the optimizer's state (PyTorch's SGD layout) atomically in torch.save's
+    /// format, which torch.load reads. The model and optimizer are only read.
     /// </summary>
+    public static void Save(string path, TrainingProgress progress, nn.Module model, SGD? optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        ArgumentNullException.ThrowIfNull(model);
+        using var scope = torch.NewDisposeScope();
+        var root = new PickleDict
+        {
+            ["epoch"] = (long)progress.Epoch,
+            ["arch"] = progress.Arch,
+            ["state_dict"] = Checkpoint.ToOrderedDict(PyTorchStateDict.Of(model)),
+            ["best_top1"] = progress.BestTop1,
+            ["optimizer"] = optimizer is null ? null : SgdState.Capture(optimizer).ToPickle(),
+        };
+        if (progress.ScheduleName is not null) root["lr_schedule"] = progress.ScheduleName;
+        if (progress.RngState is not null) root["rng_state"] = torch.tensor(progress.RngState);
+        Checkpoint.Save(path, root);
+    }
+
+    /// <summary>Reads a training checkpoint, ours or one written by the original PyTorch script.</summary>
     public static TrainingCheckpoint Load(string path)
     {
         var checkpoint = Checkpoint.Read(path);
@@ -49,31 +62,25 @@ public sealed record TrainingCheckpoint(
         {
             if (checkpoint.Root is not PickleDict root || !root.ContainsKey("state_dict"))
                 throw new CheckpointException(path, "is not a training checkpoint (no 'state_dict' entry)");
-            var epoch = checkpoint["epoch"] is long e ? (int)e : throw Missing(path, "epoch", "an integer");
-            var arch = checkpoint["arch"] as string ?? throw Missing(path, "arch", "a string");
-            var best = checkpoint["best_top1"] switch
+            var epoch = checkpoint["epoch"] is long e && e is >= 0 and <= int.MaxValue ? (int)e : throw Invalid(path, "epoch", "a non-negative integer");
+            var arch = checkpoint["arch"] as string ?? throw Invalid(path, "arch", "a string");
+            var bestKey = BestTop1Keys.FirstOrDefault(root.ContainsKey) ?? BestTop1Keys[0];
+            var best = checkpoint[bestKey] switch
             {
                 double d => d,
                 long l => l,
-                Tensor t => t.Item(),
-                var other => throw Missing(path, "best_top1", $"a number (found {PickleFormat.Describe(other)})"),
+                Tensor { shape.Length: 0 } t => t.ToDouble(),
+                var other => throw Invalid(path, bestKey, $"a number (found {PickleFormat.Describe(other)})"),
             };
-            var optimizer = checkpoint["optimizer"] is { } o ? SgdState.FromPickle(o, path) : null;
             var schedule = checkpoint["lr_schedule"] as string;
             var rng = checkpoint["rng_state"] switch
             {
                 null => null,
-                Tensor { DType: DType.UInt8 } t => t.ToArray<byte>(),
-                var other => throw Missing(path, "rng_state", $"a uint8 tensor (found {PickleFormat.Describe(other)})"),
+                Tensor { dtype: ScalarType.Byte } t => t.data<byte>().ToArray(),
+                var other => throw Invalid(path, "rng_state", $"a uint8 tensor (found {PickleFormat.Describe(other)})"),
             };
-            var seed = checkpoint["seed"] switch
-            {
-                null => (ulong?)null,
-                long l when l >= 0 => (ulong)l,
-                System.Numerics.BigInteger b when b >= 0 && b <= ulong.MaxValue => (ulong)b,
-                var other => throw Missing(path, "seed", $"a non-negative integer (found {PickleFormat.Describe(other)})"),
-            };
-            return new TrainingCheckpoint(epoch, arch, checkpoint.StateDict(), best, optimizer, schedule, rng) { Seed = seed };
+            var optimizer = checkpoint["optimizer"] is { } o ? SgdState.FromPickle(o, path) : null;
+            return new TrainingCheckpoint(checkpoint, new TrainingProgress(epoch, arch, best, schedule, rng), checkpoint.StateDict(), optimizer);
         }
         catch
         {
@@ -82,6 +89,27 @@ public sealed record TrainingCheckpoint(
         }
     }
 
-    private static CheckpointException Missing(string path, string key, string what) =>
-        new(path, $"'{key}' must be {what}");
+    /// <summary>Copies the weights into a model (see <see cref="StateDictLoader.Load"/>); a strict mismatch names this file.</summary>
+    public LoadReport LoadWeightsInto(nn.Module model, bool strict = true) => StateDictLoader.Load(model, StateDict, strict, FilePath);
+
+    /// <summary>
+    /// Restores the optimizer's hyperparameters and momentum buffers (see <see cref="SgdState.RestoreInto"/>);
+    /// an optimizer of another shape, or a file without optimizer state, is a <see cref="CheckpointException"/>.
+    /// </summary>
+    public void RestoreOptimizer(SGD optimizer)
+    {
+        if (Optimizer is null) throw new CheckpointException(FilePath, "holds no optimizer state");
+        try
+        {
+            Optimizer.RestoreInto(optimizer);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CheckpointException(FilePath, $"optimizer state does not fit: {e.Message}", e);
+        }
+    }
+
+    public void Dispose() => file.Dispose();
+
+    private static CheckpointException Invalid(string path, string key, string what) => new(path, $"'{key}' must be {what}");
 }

@@ -1,13 +1,6 @@
-namespace Dsl.Runtime.Data;
+using System.Runtime.InteropServices;
 
-/// <summary>What the loader does with a sample that cannot be decoded.</summary>
-public enum CorruptSamplePolicy
-{
-    /// <summary>Leave it out of its batch, count it and report it through <see cref="DataLoader.SkippedSample"/>.</summary>
-    Skip,
-    /// <summary>Stop with the error.</summary>
-    Throw,
-}
+namespace Dsl.Runtime.Data;
 
 /// <summary>
 /// Batches a data set with worker threads and a bounded number of batches prepared ahead. The order is a
@@ -24,6 +17,7 @@ public sealed class DataLoader
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "the batch size must be positive");
         if (workers < 0) throw new ArgumentOutOfRangeException(nameof(workers), workers, "the number of workers cannot be negative");
         if (dataset.Count == 0) throw new DataException("the data set is empty");
+        TorchRuntime.EnsureLoaded();
         (Dataset, BatchSize, Shuffle, Seed, Workers, Prefetch, DropLast, Corrupt) =
             (dataset, batchSize, shuffle, seed, workers, Math.Max(1, prefetch), dropLast, corrupt);
     }
@@ -66,8 +60,7 @@ public sealed class DataLoader
     /// <summary>The sample order of an epoch.</summary>
     public int[] Order(int epoch) =>
         Sampler?.Indices(epoch)
-        ?? (Shuffle ? new SplitMix64(SplitMix64.Mix(Seed, (ulong)epoch, 0x5EED)).Permutation(Dataset.Count)
-                    : Enumerable.Range(0, Dataset.Count).ToArray());
+        ?? (Shuffle ? SeededPermutation.ForEpoch(Dataset.Count, Seed, epoch) : Enumerable.Range(0, Dataset.Count).ToArray());
 
     /// <summary>
     /// The batches of one epoch, in order. Stopping early (disposing the enumerator) stops the workers
@@ -87,7 +80,7 @@ public sealed class DataLoader
             yield break;
         }
 
-        using var pipeline = new Pipeline(this, order, epoch, count);
+        using var pipeline = new BatchPipeline(b => Build(order, epoch, b), count, Workers, Prefetch, epoch);
         for (var b = 0; b < count; b++)
         {
             var batch = pipeline.Take(b);
@@ -95,116 +88,53 @@ public sealed class DataLoader
         }
     }
 
-    // Builds batch b; null when every sample in it was skipped.
+    // Builds batch b, its samples written straight into the image tensor's memory; null when every sample was skipped.
     private Batch? Build(int[] order, int epoch, int b)
     {
         var start = b * BatchSize;
         var end = Math.Min(start + BatchSize, order.Length);
         var sampleSize = Dataset.Channels * Dataset.Height * Dataset.Width;
-        var pixels = new float[(end - start) * sampleSize];
         var labels = new long[end - start];
+        // Outside any dispose scope (the calling thread's, when there are no workers): the batch's taker owns it.
+        var images = torch.empty([labels.Length, Dataset.Channels, Dataset.Height, Dataset.Width], ScalarType.Float32)
+            .DetachFromDisposeScope();
         var filled = 0;
-        for (var i = start; i < end; i++)
+        try
         {
-            var index = order[i];
-            var random = new SplitMix64(SplitMix64.Mix(Seed, (ulong)epoch, (ulong)index));
-            try
+            var pixels = MemoryMarshal.Cast<byte, float>(images.bytes);
+            for (var i = start; i < end; i++)
             {
-                Dataset.Load(index, random, pixels.AsSpan(filled * sampleSize, sampleSize));
-            }
-            catch (CorruptImageException e) when (Corrupt == CorruptSamplePolicy.Skip)
-            {
-                Interlocked.Increment(ref skipped);
-                SkippedSample?.Invoke(e);
-                continue;
-            }
-            labels[filled++] = Dataset.LabelOf(index);
-        }
-        if (filled == 0) return null;
-        if (filled < labels.Length) labels = labels[..filled];
-        // Made outside any TensorScope (workers have none), so the consumer owns them.
-        var images = Tensor.FromArray<float>(pixels.AsSpan(0, filled * sampleSize), [filled, Dataset.Channels, Dataset.Height, Dataset.Width]);
-        var labelTensor = Tensor.FromArray<long>(labels, [filled]);
-        return new Batch(TensorScope.Detach(images), TensorScope.Detach(labelTensor), labels, b);
-    }
-
-    /// <summary>Worker threads filling a window of at most Prefetch batches ahead of the consumer.</summary>
-    private sealed class Pipeline : IDisposable
-    {
-        private readonly DataLoader loader;
-        private readonly int[] order;
-        private readonly int epoch, count;
-        private readonly Batch?[] ready;
-        private readonly bool[] done;
-        private readonly Thread[] threads;
-        private readonly object gate = new();
-        private int next, consumed;
-        private bool stopping;
-        private Exception? failure;
-
-        public Pipeline(DataLoader loader, int[] order, int epoch, int count)
-        {
-            (this.loader, this.order, this.epoch, this.count) = (loader, order, epoch, count);
-            ready = new Batch?[count];
-            done = new bool[count];
-            threads = new Thread[Math.Min(loader.Workers, Math.Max(1, count))];
-            for (var i = 0; i < threads.Length; i++)
-            {
-                threads[i] = new Thread(Work) { IsBackground = true, Name = $"data-loader-{i}" };
-                threads[i].Start();
-            }
-        }
-
-        private void Work()
-        {
-            while (true)
-            {
-                int b;
-                lock (gate)
+                var index = order[i];
+                var random = new SplitMix64(SplitMix64.Mix(Seed, (ulong)epoch, (ulong)index));
+                try
                 {
-                    while (!stopping && next < count && next - consumed >= loader.Prefetch) Monitor.Wait(gate);
-                    if (stopping || next >= count) return;
-                    b = next++;
+                    Dataset.Load(index, random, pixels.Slice(filled * sampleSize, sampleSize));
                 }
-                Batch? batch = null;
-                Exception? error = null;
-                try { batch = loader.Build(order, epoch, b); }
-                catch (Exception e) { error = e; }
-                lock (gate)
+                catch (CorruptImageException e) when (Corrupt == CorruptSamplePolicy.Skip)
                 {
-                    if (stopping) { batch?.Dispose(); return; }
-                    ready[b] = batch;
-                    done[b] = true;
-                    failure ??= error;
-                    Monitor.PulseAll(gate);
+                    Interlocked.Increment(ref skipped);
+                    SkippedSample?.Invoke(e);
+                    continue;
                 }
+                labels[filled++] = Dataset.LabelOf(index);
             }
         }
-
-        public Batch? Take(int b)
+        catch
         {
-            lock (gate)
-            {
-                while (!done[b] && failure is null) Monitor.Wait(gate);
-                if (failure is not null)
-                    throw new DataException($"loading batch {b} of epoch {epoch} failed: {failure.Message}", failure);
-                var batch = ready[b];
-                ready[b] = null;
-                consumed = b + 1;
-                Monitor.PulseAll(gate);
-                return batch;
-            }
+            images.Dispose();
+            throw;
         }
-
-        public void Dispose()
+        if (filled == 0)
         {
-            lock (gate)
-            {
-                stopping = true;
-                Monitor.PulseAll(gate);
-            }
-            foreach (var thread in threads) thread.Join();
-            foreach (var batch in ready) batch?.Dispose();
+            images.Dispose();
+            return null;
         }
+        if (filled < labels.Length)
+        {
+            labels = labels[..filled];
+            using var full = images;
+            images = full.narrow(0, 0, filled).DetachFromDisposeScope();
+        }
+        return new Batch(images, torch.tensor(labels, [filled]).DetachFromDisposeScope(), labels, b);
     }
 }

@@ -1,12 +1,25 @@
-using Dsl.Runtime.Native;
+using System.Buffers;
+using SkiaSharp;
 
 namespace Dsl.Runtime.Data;
 
-/// <summary>Decodes JPEG and PNG files to 8-bit RGB with the native shim.</summary>
+/// <summary>
+/// Decodes JPEG and PNG files with SkiaSharp (libjpeg-turbo and libpng inside Skia) into images of floats in
+/// [0, 1], channels first. Any file that is not a complete, well-formed JPEG or PNG gives a
+/// <see cref="CorruptImageException"/> naming it.
+/// </summary>
 public static class ImageDecoder
 {
-    /// <summary>Reads and decodes a file into a uint8 tensor of shape H x W x 3 (caller owns it).</summary>
-    public static Tensor Decode(string path)
+    /// <summary>
+    /// The largest image accepted, in pixels: PIL's decompression-bomb limit, so a crafted header cannot make a
+    /// worker allocate gigabytes.
+    /// </summary>
+    public const long MaxPixels = 89_478_485;
+
+    private static ReadOnlySpan<byte> PngSignature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    /// <summary>Reads and decodes a file.</summary>
+    public static ImageBuffer Decode(string path)
     {
         byte[] bytes;
         try { bytes = File.ReadAllBytes(path); }
@@ -16,48 +29,57 @@ public static class ImageDecoder
     }
 
     /// <summary>Decodes an in-memory JPEG or PNG; <paramref name="source"/> names it in errors.</summary>
-    public static unsafe Tensor Decode(ReadOnlySpan<byte> bytes, string source)
+    public static unsafe ImageBuffer Decode(ReadOnlySpan<byte> bytes, string source)
     {
-        // libjpeg only warns about a missing end-of-image marker and fills the rest with grey;
-        // a cut-off file is treated as corrupt instead of training on half an image.
-        if (bytes.Length >= 2 && bytes[0] == 0xFF && bytes[1] == 0xD8 && !HasJpegEnd(bytes))
-            throw new CorruptImageException(source, "truncated JPEG (no end-of-image marker)");
-        try
+        // Only the two formats the data sets hold reach Skia's parsers; its other codecs (GIF, WebP, BMP, ICO)
+        // are attack surface that training never needs.
+        if (!IsJpeg(bytes) && !bytes.StartsWith(PngSignature))
+            throw new CorruptImageException(source, "not a JPEG or PNG file");
+        fixed (byte* encoded = bytes)
         {
-            fixed (byte* pointer = bytes)
-                return new Tensor(NativeMethods.dsl_image_decode(pointer, bytes.Length));
-        }
-        catch (TorchException e)
-        {
-            throw new CorruptImageException(source, e.Message, e);
+            using var data = SKData.Create((IntPtr)encoded, bytes.Length);
+            using var codec = SKCodec.Create(data)
+                ?? throw new CorruptImageException(source, "unreadable or truncated header");
+            var format = codec.EncodedFormat.ToString().ToUpperInvariant();
+            var (width, height) = (codec.Info.Width, codec.Info.Height);
+            if (width <= 0 || height <= 0 || (long)width * height > MaxPixels)
+                throw new CorruptImageException(source, $"{width}x{height} pixels is outside 1..{MaxPixels}");
+            // PIL's convert("RGB"), which torchvision's loader uses, drops alpha rather than blending it.
+            var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+            var rgba = ArrayPool<byte>.Shared.Rent(info.BytesSize);
+            try
+            {
+                SKCodecResult result;
+                fixed (byte* pixels = rgba) result = codec.GetPixels(info, (IntPtr)pixels);
+                // IncompleteInput is a cut-off file whose missing rows Skia filled in: not an image to train on.
+                if (result != SKCodecResult.Success)
+                    throw new CorruptImageException(source, result == SKCodecResult.IncompleteInput
+                        ? $"truncated {format} data"
+                        : $"corrupt {format} data ({result})");
+                return ToPlanes(rgba, width, height);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(rgba);
+            }
         }
     }
 
-    /// <summary>Decodes a file into an image of floats in [0, 1], channels first.</summary>
-    public static ImageBuffer DecodeToBuffer(string path)
+    private static bool IsJpeg(ReadOnlySpan<byte> bytes) => bytes.Length >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF;
+
+    private static ImageBuffer ToPlanes(byte[] rgba, int width, int height)
     {
-        using var tensor = Decode(path);
-        var shape = tensor.Shape;
-        var (height, width) = ((int)shape[0], (int)shape[1]);
-        var pixels = tensor.ToArray<byte>();
         var image = new ImageBuffer(3, height, width);
-        var plane = height * width;
-        var data = image.Data;
+        var plane = image.Plane;
+        var red = image.Data.AsSpan(0, plane);
+        var green = image.Data.AsSpan(plane, plane);
+        var blue = image.Data.AsSpan(2 * plane, plane);
         for (var p = 0; p < plane; p++)
         {
-            data[p] = pixels[3 * p] / 255f;
-            data[plane + p] = pixels[3 * p + 1] / 255f;
-            data[2 * plane + p] = pixels[3 * p + 2] / 255f;
+            red[p] = rgba[4 * p] / 255f;
+            green[p] = rgba[4 * p + 1] / 255f;
+            blue[p] = rgba[4 * p + 2] / 255f;
         }
         return image;
-    }
-
-    private static bool HasJpegEnd(ReadOnlySpan<byte> bytes)
-    {
-        // Some writers append padding after the marker, so look at the tail rather than the last two bytes.
-        var tail = bytes[Math.Max(0, bytes.Length - 1024)..];
-        for (var i = tail.Length - 2; i >= 0; i--)
-            if (tail[i] == 0xFF && tail[i + 1] == 0xD9) return true;
-        return false;
     }
 }

@@ -43,13 +43,12 @@ public sealed class ImageFolderDataset : IImageDataset
     public int Height { get; }
     public int Width { get; }
 
-    public string PathOf(int index) => samples[index].Path;
     public int LabelOf(int index) => samples[index].Label;
 
     public void Load(int index, SplitMix64 random, Span<float> destination)
     {
         var path = samples[index].Path;
-        var image = transform.Apply(ImageDecoder.DecodeToBuffer(path), random);
+        var image = transform.Apply(ImageDecoder.Decode(path), random);
         if (image.Channels != Channels || image.Height != Height || image.Width != Width)
             throw new InvalidOperationException(
                 $"transforms made a {image.Channels}x{image.Height}x{image.Width} image from '{path}', expected {Channels}x{Height}x{Width}");

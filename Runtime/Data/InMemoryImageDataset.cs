@@ -39,9 +39,6 @@ public sealed class InMemoryImageDataset : IImageDataset
             ClassNames, otherTransform ?? transform, Height, Width);
     }
 
-    public InMemoryImageDataset WithTransform(IImageTransform other, int? outputHeight = null, int? outputWidth = null) =>
-        new(pixels, labels, sourceChannels, sourceHeight, sourceWidth, ClassNames, other, outputHeight ?? Height, outputWidth ?? Width);
-
     public void Load(int index, SplitMix64 random, Span<float> destination)
     {
         var size = sourceChannels * sourceHeight * sourceWidth;

@@ -1,61 +1,88 @@
+using System.Globalization;
+
 namespace Dsl.Runtime.Distributed;
 
 /// <summary>
-/// Where this process sits in a multi-process job, as torchrun (and <see cref="LocalLauncher"/>) describe it
-/// in the environment: RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT.
+/// This process's part in a training job: a single process, or one rank of a job that <c>mpirun</c> launched
+/// (it sets OMPI_COMM_WORLD_RANK, OMPI_COMM_WORLD_SIZE and OMPI_COMM_WORLD_LOCAL_RANK), with its
+/// <see cref="Group"/>. Only the master (rank 0) should log and write checkpoints. Disposing it shuts MPI down,
+/// which waits for every rank: a rank that fails alone calls <see cref="Abort"/> instead.
 /// </summary>
-public sealed record DistributedEnvironment(int Rank, int WorldSize, int LocalRank, string MasterAddress, int MasterPort)
+public sealed class DistributedEnvironment : IDisposable
 {
-    public const string RankVariable = "RANK";
-    public const string WorldSizeVariable = "WORLD_SIZE";
-    public const string LocalRankVariable = "LOCAL_RANK";
-    public const string MasterAddressVariable = "MASTER_ADDR";
-    public const string MasterPortVariable = "MASTER_PORT";
+    public const string RankVariable = "OMPI_COMM_WORLD_RANK";
+    public const string WorldSizeVariable = "OMPI_COMM_WORLD_SIZE";
+    public const string LocalRankVariable = "OMPI_COMM_WORLD_LOCAL_RANK";
 
-    /// <summary>True when WORLD_SIZE is set, that is when a launcher started this process as one rank of a job.</summary>
+    /// <summary>All ranks of the job; null for a single process.</summary>
+    public ProcessGroup? Group { get; }
+
+    /// <summary>This process's index on its machine, e.g. to pick a GPU.</summary>
+    public int LocalRank { get; }
+
+    public int Rank => Group?.Rank ?? 0;
+    public int WorldSize => Group?.WorldSize ?? 1;
+    public bool IsMaster => Rank == 0;
+    public bool IsDistributed => Group is not null;
+
+    private DistributedEnvironment(ProcessGroup? group, int localRank) => (Group, LocalRank) = (group, localRank);
+
+    /// <summary>A process that trains alone.</summary>
+    public static DistributedEnvironment Single() => new(null, 0);
+
+    /// <summary>True when <c>mpirun</c> started this process as one rank of a job.</summary>
     public static bool IsLaunched => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(WorldSizeVariable));
 
-    /// <summary>A single process: rank 0 of 1.</summary>
-    public static DistributedEnvironment Single { get; } = new(0, 1, 0, "127.0.0.1", 0);
+    /// <summary>
+    /// Joins the job <c>mpirun</c> launched, or returns a single process when this process was not launched
+    /// by it. Throws <see cref="DistributedException"/> when the launcher's variables are malformed or MPI fails to start.
+    /// </summary>
+    public static DistributedEnvironment Start()
+    {
+        if (!IsLaunched) return Single();
+        var worldSize = Read(WorldSizeVariable);
+        var rank = Read(RankVariable);
+        var localRank = Read(LocalRankVariable);
+        if (worldSize < 1 || rank < 0 || rank >= worldSize || localRank < 0)
+            throw new DistributedException(
+                $"the launcher's variables are inconsistent: {RankVariable}={rank}, {WorldSizeVariable}={worldSize}, {LocalRankVariable}={localRank}");
+        var group = ProcessGroup.Join();
+        if (group.Rank != rank || group.WorldSize != worldSize)
+            throw new DistributedException($"MPI reports rank {group.Rank} of {group.WorldSize}, but the launcher set rank {rank} of {worldSize}");
+        return new DistributedEnvironment(group, localRank);
+    }
+
+    private static int Read(string name)
+    {
+        var text = Environment.GetEnvironmentVariable(name);
+        if (string.IsNullOrWhiteSpace(text))
+            throw new DistributedException($"environment variable {name} is not set; mpirun sets it for every rank");
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new DistributedException($"environment variable {name}='{text}' is not an integer");
+    }
+
+    /// <summary>Waits for every rank (returns at once alone), e.g. so that others read a checkpoint only after the master wrote it.</summary>
+    public void Barrier() => Group?.Barrier();
 
     /// <summary>
-    /// Reads the launcher's variables; without WORLD_SIZE the process is a single rank. A variable that is
-    /// missing or malformed in a launched process is an error naming it.
+    /// Element-wise sums of <paramref name="values"/> over all ranks (the values themselves alone), e.g. loss sums and
+    /// correct counts so that the master reports metrics of the whole data set. Every rank must call it.
     /// </summary>
-    public static DistributedEnvironment Read() => Read(Environment.GetEnvironmentVariable);
-
-    /// <summary>Reads the launcher's variables through <paramref name="variable"/> (name to value, null when unset).</summary>
-    public static DistributedEnvironment Read(Func<string, string?> variable)
+    public double[] SumAcrossRanks(params double[] values)
     {
-        if (string.IsNullOrEmpty(variable(WorldSizeVariable))) return Single;
-        var worldSize = Integer(variable, WorldSizeVariable, required: true)!.Value;
-        var rank = Integer(variable, RankVariable, required: true)!.Value;
-        var localRank = Integer(variable, LocalRankVariable, required: false) ?? rank;
-        var address = variable(MasterAddressVariable);
-        var port = Integer(variable, MasterPortVariable, required: worldSize > 1);
-        if (worldSize > 1 && string.IsNullOrWhiteSpace(address))
-            throw new InvalidOperationException($"environment variable {MasterAddressVariable} is not set; a launcher (torchrun, dsl train --nproc) sets it");
-        var environment = new DistributedEnvironment(rank, worldSize, localRank, address ?? "127.0.0.1", port ?? 0);
-        environment.Validate();
-        return environment;
+        var sums = values.ToArray();
+        Group?.AllReduceSum(sums.AsSpan());
+        return sums;
     }
 
-    public void Validate()
-    {
-        if (WorldSize < 1) throw new ArgumentException($"{WorldSizeVariable} must be at least 1, got {WorldSize}");
-        if (Rank < 0 || Rank >= WorldSize) throw new ArgumentException($"{RankVariable} {Rank} is outside 0..{WorldSize - 1}");
-        if (LocalRank < 0) throw new ArgumentException($"{LocalRankVariable} must not be negative, got {LocalRank}");
-        if (WorldSize > 1 && (MasterPort <= 0 || MasterPort > 65535))
-            throw new ArgumentException($"{MasterPortVariable} {MasterPort} is not a TCP port");
-    }
+    /// <summary>
+    /// Ends every rank of the job with <paramref name="exitCode"/> when distributed, so that peers waiting for this
+    /// rank in a collective end too (and does not return); does nothing in a single process. Report the error first.
+    /// </summary>
+    public void Abort(int exitCode) => Group?.Abort(exitCode);
 
-    private static int? Integer(Func<string, string?> variable, string name, bool required)
-    {
-        var text = variable(name);
-        if (string.IsNullOrWhiteSpace(text))
-            return required ? throw new InvalidOperationException($"environment variable {name} is not set; a launcher (torchrun, dsl train --nproc) sets it") : null;
-        return int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new InvalidOperationException($"environment variable {name}='{text}' is not an integer");
-    }
+    public void Dispose() => Group?.Dispose();
+
+    public override string ToString() => IsDistributed ? $"rank {Rank} of {WorldSize} (local rank {LocalRank})" : "single process";
 }

@@ -1,3 +1,5 @@
+using Dsl.Runtime.Data;
+
 namespace Dsl.Runtime.Distributed;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Dsl.Runtime.Distributed;
 /// the tail), and takes every world-size-th index from its rank on. Shards are disjoint and of equal length.
 /// The permutation comes from a fixed SplitMix64 generator so that every process and .NET version agrees on it.
 /// </summary>
-public sealed class DistributedSampler : Dsl.Runtime.Data.IEpochSampler
+public sealed class DistributedSampler : IEpochSampler
 {
     public int DatasetSize { get; }
     public int Rank { get; }
@@ -17,6 +19,8 @@ public sealed class DistributedSampler : Dsl.Runtime.Data.IEpochSampler
 
     /// <summary>How many indices each rank gets per epoch.</summary>
     public int SamplesPerRank { get; }
+
+    int IEpochSampler.SamplesPerEpoch => SamplesPerRank;
 
     public DistributedSampler(int datasetSize, int rank, int worldSize, bool shuffle = true, ulong seed = 0, bool dropLast = false)
     {
@@ -29,10 +33,8 @@ public sealed class DistributedSampler : Dsl.Runtime.Data.IEpochSampler
         SamplesPerRank = dropLast ? datasetSize / worldSize : (datasetSize + worldSize - 1) / worldSize;
     }
 
-    public DistributedSampler(int datasetSize, DistributedContext context, bool shuffle = true, ulong seed = 0, bool dropLast = false)
-        : this(datasetSize, context.Rank, context.WorldSize, shuffle, seed, dropLast) { }
-
-    int Dsl.Runtime.Data.IEpochSampler.SamplesPerEpoch => SamplesPerRank;
+    public DistributedSampler(int datasetSize, DistributedEnvironment environment, bool shuffle = true, ulong seed = 0, bool dropLast = false)
+        : this(datasetSize, environment.Rank, environment.WorldSize, shuffle, seed, dropLast) { }
 
     /// <summary>This rank's indices for an epoch.</summary>
     public int[] Indices(int epoch)

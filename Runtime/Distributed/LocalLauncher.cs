@@ -1,157 +1,123 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 
 namespace Dsl.Runtime.Distributed;
 
 /// <summary>
-/// Starts N ranks of a program on this machine, as <c>torchrun --nproc_per_node N</c>: each child gets RANK,
-/// LOCAL_RANK, WORLD_SIZE, MASTER_ADDR=127.0.0.1 and a free MASTER_PORT; their output lines are relayed with
-/// a <c>[rank k]</c> prefix. When a rank exits with a non-zero code the others are killed and that code is
-/// returned; when all succeed the result is 0.
+/// Starts N ranks of a program on this machine through <c>mpirun -np N</c> (as <c>torchrun --nproc_per_node N</c>):
+/// their output lines are relayed with a <c>[rank k]</c> prefix. When a rank fails, mpirun ends the others and
+/// the launcher returns mpirun's non-zero exit code after saying so; when all succeed the result is 0.
 /// </summary>
-public static class LocalLauncher
+public static partial class LocalLauncher
 {
+    public const string Mpirun = "mpirun";
+
     /// <summary>Re-runs the current program (same executable, or the same dll under the dotnet host) with <paramref name="args"/> in N ranks.</summary>
-    /// <remarks>
-    /// The ranks see WORLD_SIZE in their environment (<see cref="DistributedEnvironment.IsLaunched"/>) and must train
-    /// instead of launching again; calling this from a rank is an error.
-    /// </remarks>
+    /// <remarks>The ranks see <see cref="DistributedEnvironment.IsLaunched"/> and must train instead of launching again.</remarks>
     public static int Run(int nproc, string[] args)
     {
         if (DistributedEnvironment.IsLaunched)
-            throw new InvalidOperationException(
+            throw new DistributedException(
                 $"this process is already a rank of a launched job ({DistributedEnvironment.WorldSizeVariable} is set); it must not launch ranks itself");
         return Run(nproc, CurrentProgram(args), Console.Out);
     }
 
     /// <summary>Runs <paramref name="command"/> (program and arguments) in N ranks, relaying output to <paramref name="output"/>.</summary>
-    public static int Run(int nproc, IReadOnlyList<string> command, TextWriter output,
-        IReadOnlyDictionary<string, string>? environment = null)
+    public static int Run(int nproc, IReadOnlyList<string> command, TextWriter output)
+    {
+        var info = new ProcessStartInfo(Mpirun)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in Arguments(nproc, command)) info.ArgumentList.Add(argument);
+        // As torchrun: ranks share the cores instead of each starting one thread per core.
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OMP_NUM_THREADS")))
+            info.Environment["OMP_NUM_THREADS"] = Math.Max(1, Environment.ProcessorCount / nproc).ToString(CultureInfo.InvariantCulture);
+
+        var gate = new Lock();
+        void Relay(string? line)
+        {
+            if (line is null) return;
+            var tagged = TaggedLine().Match(line);
+            var text = tagged.Success ? $"[rank {tagged.Groups[1].Value}] {tagged.Groups[2].Value}" : line;
+            // Ranks write through mpirun's pseudo-terminal, so .NET's console adds terminal control sequences.
+            lock (gate) output.WriteLine(ControlSequence().Replace(text, string.Empty));
+        }
+
+        using var mpirun = new Process { StartInfo = info };
+        mpirun.OutputDataReceived += (_, e) => Relay(e.Data);
+        mpirun.ErrorDataReceived += (_, e) => Relay(e.Data);
+        try
+        {
+            mpirun.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new DistributedException($"could not start {Mpirun} ({e.Message}); install the openmpi-bin package", e);
+        }
+        // A terminal's Ctrl+C reaches mpirun too; a termination request to the launcher alone is passed on, so mpirun ends the ranks.
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => context.Cancel = true);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            _ = Kill(mpirun.Id, (int)Signum.Terminate);
+        });
+        mpirun.BeginOutputReadLine();
+        mpirun.BeginErrorReadLine();
+        mpirun.WaitForExit();
+        if (mpirun.ExitCode != 0)
+            lock (gate) output.WriteLine($"[launcher] a rank failed: {Mpirun} exited with code {mpirun.ExitCode} and ended the other ranks (its messages above name the rank)");
+        return mpirun.ExitCode;
+    }
+
+    /// <summary>mpirun's arguments for N local ranks of <paramref name="command"/>.</summary>
+    public static IReadOnlyList<string> Arguments(int nproc, IReadOnlyList<string> command)
     {
         if (nproc < 1) throw new ArgumentOutOfRangeException(nameof(nproc), $"the number of processes must be at least 1, got {nproc}");
         if (command.Count == 0) throw new ArgumentException("no program to launch", nameof(command));
-        var port = FreePort.Pick();
-        var gate = new object();
-        var processes = new List<Process>();
-        var failure = new TaskCompletionSource<(int Rank, int Code)>(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        void Relay(int rank, string? line)
-        {
-            if (line is null) return;
-            lock (gate) output.WriteLine($"[rank {rank}] {line}");
-        }
-
-        // Signal handlers call this from another thread while ranks may still be starting.
-        void KillAll()
-        {
-            lock (processes)
-            {
-                foreach (var process in processes)
-                {
-                    try { if (!process.HasExited) process.Kill(entireProcessTree: true); }
-                    catch (InvalidOperationException) { /* it exited meanwhile */ }
-                }
-            }
-        }
-
-        // Ctrl+C or a termination request to the launcher ends the ranks too, as torchrun does.
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => KillAll());
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => KillAll());
-        try
-        {
-            var exits = new List<Task>();
-            for (var rank = 0; rank < nproc; rank++)
-            {
-                var info = new ProcessStartInfo(command[0])
-                {
-                    RedirectStandardOutput = true,
-                    RedirectStandardError = true,
-                    UseShellExecute = false,
-                };
-                foreach (var argument in command.Skip(1)) info.ArgumentList.Add(argument);
-                if (environment is not null)
-                    foreach (var (key, value) in environment) info.Environment[key] = value;
-                info.Environment[DistributedEnvironment.RankVariable] = rank.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                info.Environment[DistributedEnvironment.LocalRankVariable] = rank.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                info.Environment[DistributedEnvironment.WorldSizeVariable] = nproc.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                info.Environment[DistributedEnvironment.MasterAddressVariable] = "127.0.0.1";
-                info.Environment[DistributedEnvironment.MasterPortVariable] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                // As torchrun: ranks share the cores instead of each starting one thread per core.
-                if (!info.Environment.ContainsKey("OMP_NUM_THREADS") || string.IsNullOrEmpty(info.Environment["OMP_NUM_THREADS"]))
-                    info.Environment["OMP_NUM_THREADS"] = Math.Max(1, Environment.ProcessorCount / nproc).ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-                var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-                var current = rank;
-                process.OutputDataReceived += (_, e) => Relay(current, e.Data);
-                process.ErrorDataReceived += (_, e) => Relay(current, e.Data);
-                try
-                {
-                    process.Start();
-                }
-                catch (System.ComponentModel.Win32Exception e)
-                {
-                    KillAll();
-                    throw new InvalidOperationException($"could not start rank {rank} ('{command[0]}'): {e.Message}", e);
-                }
-                lock (processes) processes.Add(process);
-                process.BeginOutputReadLine();
-                process.BeginErrorReadLine();
-                exits.Add(WatchAsync(process, current, failure));
-            }
-
-            var all = Task.WhenAll(exits);
-            Task.WaitAny(all, failure.Task);
-            if (failure.Task.IsCompleted)
-            {
-                var (rank, code) = FirstFailure(processes) ?? failure.Task.Result;
-                KillAll();
-                foreach (var process in processes) process.WaitForExit();
-                lock (gate) output.WriteLine($"[launcher] rank {rank} exited with code {code}; stopped the other ranks");
-                return code;
-            }
-            return 0;
-        }
-        finally
-        {
-            foreach (var process in processes) process.Dispose();
-        }
-    }
-
-    // The rank that failed first is the cause; the others often fail only because it went away.
-    private static (int Rank, int Code)? FirstFailure(IReadOnlyList<Process> processes)
-    {
-        (int Rank, int Code, DateTime At)? first = null;
-        for (var rank = 0; rank < processes.Count; rank++)
-        {
-            var process = processes[rank];
-            if (!process.HasExited || process.ExitCode == 0) continue;
-            if (first is null || process.ExitTime < first.Value.At) first = (rank, process.ExitCode, process.ExitTime);
-        }
-        return first is null ? null : (first.Value.Rank, first.Value.Code);
-    }
-
-    private static async Task WatchAsync(Process process, int rank, TaskCompletionSource<(int Rank, int Code)> failure)
-    {
-        await process.WaitForExitAsync().ConfigureAwait(false);
-        // The parameterless wait also drains the redirected output.
-        process.WaitForExit();
-        if (process.ExitCode != 0) failure.TrySetResult((rank, process.ExitCode));
+        var arguments = new List<string> { "-np", nproc.ToString(CultureInfo.InvariantCulture) };
+        // Open MPI refuses root unless asked; containers and CI machines often run as root.
+        if (Environment.UserName == "root") arguments.Add("--allow-run-as-root");
+        arguments.AddRange([
+            // More ranks than cores is allowed, as with torchrun; ranks are not pinned to one core each, since each runs several threads.
+            "--oversubscribe", "--bind-to", "none",
+            "--tag-output",
+            "-x", "OMP_NUM_THREADS",
+            .. command,
+        ]);
+        return arguments;
     }
 
     /// <summary>The command line that starts this program again with other arguments.</summary>
     public static IReadOnlyList<string> CurrentProgram(IEnumerable<string> args)
     {
-        var executable = Environment.ProcessPath ?? throw new InvalidOperationException("the path of the running program is unknown");
+        var executable = Environment.ProcessPath ?? throw new DistributedException("the path of the running program is unknown");
         var command = new List<string> { executable };
         // Under "dotnet app.dll" the host is the process; the application is the entry assembly.
         if (Path.GetFileNameWithoutExtension(executable).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
         {
             var entry = Assembly.GetEntryAssembly()?.Location;
-            if (string.IsNullOrEmpty(entry)) throw new InvalidOperationException("the entry assembly of the running program is unknown");
+            if (string.IsNullOrEmpty(entry)) throw new DistributedException("the entry assembly of the running program is unknown");
             command.Add(entry);
         }
         command.AddRange(args);
         return command;
     }
+
+    // --tag-output's prefix: [job,rank]<stdout>: or <stderr>:
+    [GeneratedRegex(@"^\[\d+,(\d+)\]<std(?:out|err)>:(.*)$")]
+    private static partial Regex TaggedLine();
+
+    [GeneratedRegex(@"\x1B(?:\[[0-9;?]*[A-Za-z]|[=>])")]
+    private static partial Regex ControlSequence();
+
+    private enum Signum { Terminate = 15 }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int processId, int signal);
 }

@@ -1,117 +1,137 @@
-using System.Diagnostics;
-using Dsl.Runtime.Native;
-
 namespace Dsl.Runtime.Distributed;
 
 /// <summary>
-/// A group of ranks that exchange tensors through libtorch's c10d (a TCP rendezvous store plus a gloo or
-/// NCCL process group). Every collective blocks until all ranks took part, or fails once
-/// <see cref="Timeout"/> passed or a peer went away; every rank must call the same collectives in the same order.
+/// All ranks of an Open MPI job (MPI_COMM_WORLD). Every collective blocks until all ranks took part; every rank
+/// must call the same collectives in the same order. MPI starts when the group is joined and shuts down when it
+/// is disposed; a process can join only once. Collectives are serialized, so a rank may call them from any thread.
 /// </summary>
+/// <remarks>
+/// MPI has no timeouts: when a rank dies, <c>mpirun</c> ends the others. A rank that fails on its own should
+/// call <see cref="Abort"/> so that peers waiting in a collective end too.
+/// </remarks>
 public sealed class ProcessGroup : IDisposable
 {
-    /// <summary>How long a rendezvous or a collective may wait for the other ranks by default.</summary>
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
+    private static int joined;
 
-    private IntPtr store;
-    private IntPtr group;
+    private readonly Lock gate = new();
+    private bool finalized;
 
     public int Rank { get; }
     public int WorldSize { get; }
-    public int LocalRank { get; }
-    public DistributedBackend Backend { get; }
-    public TimeSpan Timeout { get; }
 
     /// <summary>Rank 0, the one that logs and writes checkpoints.</summary>
     public bool IsMaster => Rank == 0;
 
-    /// <summary>Total time spent inside all-reduce calls (for measuring communication cost).</summary>
-    public TimeSpan AllReduceTime { get; private set; }
+    private ProcessGroup(int rank, int worldSize) => (Rank, WorldSize) = (rank, worldSize);
 
-    private ProcessGroup(IntPtr store, IntPtr group, int rank, int worldSize, int localRank, DistributedBackend backend, TimeSpan timeout)
+    /// <summary>Starts MPI in this process and joins the job that <c>mpirun</c> launched.</summary>
+    internal static unsafe ProcessGroup Join()
     {
-        (this.store, this.group) = (store, group);
-        (Rank, WorldSize, LocalRank, Backend, Timeout) = (rank, worldSize, localRank, backend, timeout);
+        if (Interlocked.Exchange(ref joined, 1) == 1)
+            throw new DistributedException("this process already joined its MPI job; MPI starts once per process, so share the first group");
+        int provided, rank, size;
+        Mpi.Check(Mpi.MPI_Init_thread(null, null, Mpi.ThreadSerialized, &provided), "initialization");
+        if (provided < Mpi.ThreadSerialized)
+            throw new DistributedException($"this Open MPI offers thread level {provided}; data-parallel training needs MPI_THREAD_SERIALIZED");
+        var world = Mpi.CommWorld;
+        // Failed collectives return an error code (turned into an exception) instead of aborting the job silently.
+        Mpi.Check(Mpi.MPI_Comm_set_errhandler(world, Mpi.ErrorsReturn), "error handler setup");
+        Mpi.Check(Mpi.MPI_Comm_rank(world, &rank), "rank query");
+        Mpi.Check(Mpi.MPI_Comm_size(world, &size), "size query");
+        return new ProcessGroup(rank, size);
     }
 
-    /// <summary>
-    /// Joins a group: rank 0 listens on <paramref name="masterPort"/>, the others connect to it. Returns once every
-    /// rank has joined; throws when they do not within the timeout.
-    /// </summary>
-    /// <param name="name">Groups with different names may share one address (each rank still needs its own port owner: rank 0).</param>
-    public static ProcessGroup Create(DistributedBackend backend, int rank, int worldSize, string masterAddress, int masterPort,
-        TimeSpan? timeout = null, int? localRank = null, string name = "dsl")
+    /// <summary>Sums <paramref name="values"/> element-wise over all ranks, in place.</summary>
+    public unsafe void AllReduceSum(Span<float> values)
     {
-        new DistributedEnvironment(rank, worldSize, localRank ?? rank, masterAddress, masterPort).Validate();
-        if (worldSize == 1 && masterPort == 0) masterPort = FreePort.Pick();
-        var wait = timeout ?? DefaultTimeout;
-        if (wait <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeout), "the timeout must be positive");
-        var milliseconds = (long)wait.TotalMilliseconds;
-        var storeHandle = Check.Handle(NativeMethods.dsl_dist_store_create(masterAddress, masterPort, worldSize, rank == 0 ? 1 : 0, milliseconds));
-        var groupHandle = NativeMethods.dsl_dist_group_create(storeHandle, name, backend.Name(), rank, worldSize, milliseconds);
-        if (groupHandle == IntPtr.Zero)
-        {
-            var message = Check.LastError();
-            NativeMethods.dsl_dist_store_free(storeHandle);
-            throw new TorchException(message);
-        }
-        return new ProcessGroup(storeHandle, groupHandle, rank, worldSize, localRank ?? rank, backend, wait);
+        fixed (float* pointer = values) AllReduceSum((IntPtr)pointer, values.Length, Mpi.Float);
     }
 
-    /// <summary>Joins the group a launcher (torchrun, <see cref="LocalLauncher"/>) described in the environment.</summary>
-    public static ProcessGroup FromEnvironment(DistributedBackend backend = DistributedBackend.Gloo, TimeSpan? timeout = null)
+    /// <summary>Sums <paramref name="values"/> element-wise over all ranks, in place.</summary>
+    public unsafe void AllReduceSum(Span<double> values)
     {
-        var environment = DistributedEnvironment.Read();
-        return Create(backend, environment.Rank, environment.WorldSize, environment.MasterAddress, environment.MasterPort,
-            timeout, environment.LocalRank);
+        fixed (double* pointer = values) AllReduceSum((IntPtr)pointer, values.Length, Mpi.Double);
     }
 
-    private IntPtr Handle =>
-        group != IntPtr.Zero ? group : throw new ObjectDisposedException(nameof(ProcessGroup), "the process group was disposed");
-
-    /// <summary>Sums the tensor over all ranks, in place. The tensor must be contiguous.</summary>
-    public void AllReduceSum(Tensor tensor) => AllReduceSum([tensor]);
-
-    /// <summary>Sums each tensor over all ranks, in place (one coalesced collective with gloo).</summary>
-    public unsafe void AllReduceSum(IReadOnlyList<Tensor> tensors)
+    /// <summary>Sums a contiguous CPU tensor (float32, float64 or int64) over all ranks, in place, on its own memory.</summary>
+    public unsafe void AllReduceSum(Tensor tensor)
     {
-        var handles = HandlesOf(tensors);
-        var clock = Stopwatch.StartNew();
-        fixed (IntPtr* pointer = handles) Check.Status(NativeMethods.dsl_dist_allreduce(Handle, pointer, handles.Length));
-        GC.KeepAlive(tensors);
-        AllReduceTime += clock.Elapsed;
+        var datatype = DatatypeOf(tensor);
+        fixed (byte* pointer = Memory(tensor)) AllReduceSum((IntPtr)pointer, checked((int)tensor.numel()), datatype);
     }
 
-    /// <summary>Overwrites each tensor, in place, with its value on rank <paramref name="root"/>.</summary>
-    public unsafe void Broadcast(IReadOnlyList<Tensor> tensors, int root = 0)
+    /// <summary>Overwrites a contiguous CPU tensor, in place, with its value on rank <paramref name="root"/>.</summary>
+    public unsafe void Broadcast(Tensor tensor, int root = 0)
     {
         if (root < 0 || root >= WorldSize) throw new ArgumentOutOfRangeException(nameof(root), $"root {root} is outside 0..{WorldSize - 1}");
-        var handles = HandlesOf(tensors);
-        fixed (IntPtr* pointer = handles) Check.Status(NativeMethods.dsl_dist_broadcast(Handle, pointer, handles.Length, root));
-        GC.KeepAlive(tensors);
+        var bytes = Memory(tensor);
+        if (bytes.IsEmpty) return;
+        fixed (byte* pointer = bytes)
+            lock (gate) Mpi.Check(Mpi.MPI_Bcast((IntPtr)pointer, bytes.Length, Mpi.Byte, root, Communicator), $"broadcast from rank {root}" + Where);
     }
 
     /// <summary>Returns once every rank has reached the barrier.</summary>
-    public void Barrier() => Check.Status(NativeMethods.dsl_dist_barrier(Handle));
-
-    /// <summary>Training-mode batch norm whose statistics (and input gradients) cover every rank's batch.</summary>
-    public Tensor SyncBatchNorm(Tensor input, Tensor? weight, Tensor? bias, Tensor? runningMean, Tensor? runningVar, double momentum, double eps) =>
-        new(NativeMethods.dsl_dist_sync_batch_norm(Handle, input.Handle, weight?.Handle ?? IntPtr.Zero, bias?.Handle ?? IntPtr.Zero,
-            runningMean?.Handle ?? IntPtr.Zero, runningVar?.Handle ?? IntPtr.Zero, momentum, eps));
-
-    private static IntPtr[] HandlesOf(IReadOnlyList<Tensor> tensors)
+    public void Barrier()
     {
-        var handles = new IntPtr[tensors.Count];
-        for (var i = 0; i < handles.Length; i++) handles[i] = tensors[i].Handle;
-        return handles;
+        lock (gate) Mpi.Check(Mpi.MPI_Barrier(Communicator), "barrier" + Where);
     }
 
+    /// <summary>
+    /// Ends every rank of the job now with <paramref name="exitCode"/> (MPI_Abort), so that peers blocked in a
+    /// collective do not wait for this rank forever. Does not return.
+    /// </summary>
+    public void Abort(int exitCode)
+    {
+        Console.Out.Flush();
+        Console.Error.Flush();
+        Mpi.MPI_Abort(Mpi.CommWorld, exitCode);
+        Environment.Exit(exitCode);
+    }
+
+    private void AllReduceSum(IntPtr buffer, int count, IntPtr datatype)
+    {
+        if (count == 0) return;
+        lock (gate) Mpi.Check(Mpi.MPI_Allreduce(Mpi.InPlace, buffer, count, datatype, Mpi.Sum, Communicator), "all-reduce" + Where);
+    }
+
+    private IntPtr Communicator
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(finalized, this);
+            return Mpi.CommWorld;
+        }
+    }
+
+    private string Where => $" on rank {Rank} of {WorldSize}";
+
+    // The tensor's own memory: MPI reads and writes it directly, without a copy.
+    private static Span<byte> Memory(Tensor tensor)
+    {
+        if (tensor.device_type != DeviceType.CPU)
+            throw new ArgumentException($"MPI collectives take CPU tensors; this one is on {tensor.device}", nameof(tensor));
+        if (!tensor.is_contiguous()) throw new ArgumentException("MPI collectives take contiguous tensors", nameof(tensor));
+        return tensor.numel() == 0 ? Span<byte>.Empty : tensor.bytes;
+    }
+
+    private static IntPtr DatatypeOf(Tensor tensor) => tensor.dtype switch
+    {
+        ScalarType.Float32 => Mpi.Float,
+        ScalarType.Float64 => Mpi.Double,
+        ScalarType.Int64 => Mpi.Int64,
+        _ => throw new ArgumentException($"all-reduce sums float32, float64 or int64 tensors, not {tensor.dtype}", nameof(tensor)),
+    };
+
+    /// <summary>Shuts MPI down; every rank must call it (it waits for the others), after its last collective.</summary>
     public void Dispose()
     {
-        if (group != IntPtr.Zero) NativeMethods.dsl_dist_group_free(group);
-        if (store != IntPtr.Zero) NativeMethods.dsl_dist_store_free(store);
-        group = store = IntPtr.Zero;
+        lock (gate)
+        {
+            if (finalized) return;
+            finalized = true;
+            Mpi.Check(Mpi.MPI_Finalize(), "shutdown" + Where);
+        }
     }
 
-    public override string ToString() => $"ProcessGroup({Backend.Name()}, rank {Rank} of {WorldSize})";
+    public override string ToString() => $"ProcessGroup(rank {Rank} of {WorldSize})";
 }

@@ -1,5 +1,3 @@
-using Dsl.Runtime.Nn;
-
 namespace Dsl.Runtime.Parity;
 
 /// <summary>
@@ -12,7 +10,10 @@ public static class ReferenceFill
     private const ulong FnvPrime = 0x100000001B3UL;
     private const ulong Golden = 0x9E3779B97F4A7C15UL;
 
-    /// <summary>n values in [-1, 1) derived from the name alone (FNV-1a seed, splitmix64-style mixing).</summary>
+    /// <summary>
+    /// n values in [-1, 1) derived from the name alone (FNV-1a seed, splitmix64-style mixing). The mixing is written
+    /// out here rather than shared with the data shuffler because it is a contract with the Python reference code.
+    /// </summary>
     public static double[] Uniform(string name, int n)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -60,27 +61,26 @@ public static class ReferenceFill
     /// Overwrites every parameter and buffer of the model by the rule (num_batches_tracked is left as it is).
     /// Values are computed in double and then cast to each tensor's own element type.
     /// </summary>
-    public static void Fill(Module model)
+    public static void Fill(nn.Module model)
     {
-        using var noGrad = new NoGradScope();
-        foreach (var (key, tensor) in model.StateDict())
+        ArgumentNullException.ThrowIfNull(model);
+        using var noGrad = torch.no_grad();
+        foreach (var (key, tensor) in model.state_dict())
         {
             if (key.EndsWith("num_batches_tracked", StringComparison.Ordinal)) continue;
-            var shape = tensor.Shape;
-            using var scope = new TensorScope();
-            var values = Tensor.FromArray(ValuesFor(key, shape), shape);
-            tensor.CopyFrom(values);
+            using var values = torch.tensor(ValuesFor(key, tensor.shape), tensor.shape, ScalarType.Float64);
+            tensor.copy_(values);
         }
     }
 
-    /// <summary>A float32 input of the given shape holding <c>Uniform("input", n)</c> in row-major order.</summary>
+    /// <summary>A float32 input of the given shape holding <c>Uniform("input", n)</c> in row-major order; the caller owns it.</summary>
     public static Tensor Input(params long[] shape)
     {
         var count = checked((int)shape.Aggregate(1L, (a, b) => a * b));
         var values = Uniform("input", count);
         var single = new float[count];
         for (var i = 0; i < count; i++) single[i] = (float)values[i];
-        return Tensor.FromArray(single, shape);
+        return torch.tensor(single, shape);
     }
 
     private static double[] Map(double[] values, Func<double, double> f)

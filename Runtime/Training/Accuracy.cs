@@ -6,11 +6,10 @@ public static class Accuracy
     /// <summary>How many labels are the top-scoring class, and how many are among the top five (or all classes if fewer).</summary>
     public static (int Top1, int Top5) Count(Tensor logits, IReadOnlyList<long> labels)
     {
-        using var scope = new TensorScope();
-        var classes = logits.Size(1);
-        var k = (int)Math.Min(5, classes);
-        var (_, indices) = logits.Detach().TopK(k, dim: 1);
-        var best = indices.To(Device.Cpu).ToArray<long>();
+        using var scope = NewDisposeScope();
+        var k = (int)Math.Min(5, logits.shape[1]);
+        var (_, indices) = logits.detach().topk(k, dim: 1);
+        var best = indices.cpu().data<long>().ToArray();
         int top1 = 0, top5 = 0;
         for (var i = 0; i < labels.Count; i++)
         {

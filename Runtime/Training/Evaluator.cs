@@ -1,20 +1,19 @@
 using System.Diagnostics;
 using Dsl.Runtime.Data;
-using Dsl.Runtime.Nn;
 
 namespace Dsl.Runtime.Training;
 
 /// <summary>Runs a model over a data set without gradients and averages cross-entropy and top-1/top-5 per sample.</summary>
 public static class Evaluator
 {
-    public static EpochMetrics Evaluate(Module<Tensor, Tensor> model, DataLoader loader, Device device, bool channelsLast = false,
+    public static EpochMetrics Evaluate(nn.Module<Tensor, Tensor> model, DataLoader loader, Device device, bool channelsLast = false,
         Action<int, int>? onBatch = null)
     {
-        var wasTraining = model.Training;
-        model.Eval();
+        var wasTraining = model.training;
+        model.eval();
         try
         {
-            using var noGrad = new NoGradScope();
+            using var noGrad = no_grad();
             var metrics = new MetricAccumulator();
             var clock = Stopwatch.StartNew();
             var steps = loader.BatchesPerEpoch;
@@ -25,10 +24,10 @@ public static class Evaluator
                 if (!batches.MoveNext()) break;
                 using var batch = batches.Current;
                 var dataTime = clock.Elapsed;
-                using var scope = new TensorScope();
-                var (images, labels) = TrainingLoop.ToDevice(batch, device, channelsLast);
-                var logits = model.Forward(images);
-                var loss = Functional.CrossEntropy(logits, labels).Item();
+                using var scope = NewDisposeScope();
+                var (images, labels) = batch.To(device, channelsLast);
+                var logits = model.call(images);
+                var loss = nn.functional.cross_entropy(logits, labels).item<float>();
                 var (top1, top5) = Accuracy.Count(logits, batch.LabelValues);
                 metrics.Add(loss, batch.Count, top1, top5, dataTime, clock.Elapsed);
                 onBatch?.Invoke(metrics.Batches, steps);
@@ -37,7 +36,7 @@ public static class Evaluator
         }
         finally
         {
-            model.Train(wasTraining);
+            model.train(wasTraining);
         }
     }
 }

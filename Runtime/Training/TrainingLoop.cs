@@ -2,8 +2,7 @@ using System.Diagnostics;
 using Dsl.Runtime.Checkpoints;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Distributed;
-using Dsl.Runtime.Nn;
-using Dsl.Runtime.Optim;
+using SGD = TorchSharp.Modules.SGD;
 
 namespace Dsl.Runtime.Training;
 
@@ -16,31 +15,32 @@ public sealed record TrainingResult(int EpochsRun, EpochReport? LastEpoch, doubl
 /// With <see cref="TrainingOptions.Distributed"/> every rank trains on its shard of each epoch, gradients
 /// are averaged across ranks before each step, metrics cover all ranks, and only the master saves.
 /// </summary>
-public sealed class TrainingLoop(Module<Tensor, Tensor> model, DataLoader train, DataLoader? validation, TrainingOptions options,
-    ICheckpointStore? store = null, ITrainingObserver? observer = null)
+public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader train, DataLoader? validation, TrainingOptions options,
+    ITrainingObserver? observer = null)
 {
     public const string CheckpointFileName = "checkpoint.pth.tar";
     public const string BestFileName = "model_best.pth.tar";
 
     private readonly ITrainingObserver observer = observer ?? new NullObserver();
-    private readonly ICheckpointStore store = store ?? new TorchCheckpointStore();
 
     /// <summary>Trains from epoch 0, or from where <paramref name="resumeFrom"/> stopped.</summary>
     public TrainingResult Run(string? resumeFrom = null, CancellationToken cancel = default)
     {
-        options.Device.EnsureAvailable();
-        if (options.Device.Type != DeviceType.Cpu) model.To(options.Device);
+        TorchRuntime.EnsureLoaded();
+        if (options.Device.type != DeviceType.CPU) model.to(options.Device);
         if (options.ChannelsLast) model.ToChannelsLast();
-        model.Train();
-        using var sgd = new Sgd(model, options.LearningRate, options.Momentum, options.WeightDecay, options.Nesterov);
-        var schedule = options.CreateSchedule();
+        model.train();
+        // One parameter group, as the original script (weight decay on every parameter, batch norm included).
+        using var sgd = optim.SGD(model.parameters(), options.LearningRate, options.Momentum, dampening: 0, options.WeightDecay,
+            options.Nesterov);
+        var schedule = options.EffectiveSchedule;
         var startEpoch = 0;
         var best = 0.0;
         if (resumeFrom is not null) (startEpoch, best) = Restore(resumeFrom, sgd);
 
-        var ranks = options.Distributed is { IsDistributed: true } context ? context : null;
+        var ranks = options.Distributed is { IsDistributed: true } environment ? environment : null;
         // Made after a resume so that every rank starts from the master's restored weights.
-        var parallel = ranks is null ? null : new DistributedDataParallel(model, ranks.Group!, options.SyncBatchNorm);
+        using var parallel = ranks is null ? null : new DistributedDataParallel(model, ranks.Group!, options.SyncBatchNorm);
         var trainData = ranks is null ? train : train.WithSampler(new DistributedSampler(train.Dataset.Count, ranks, train.Shuffle, train.Seed));
         var validationData = ranks is null || validation is null
             ? validation
@@ -51,26 +51,28 @@ public sealed class TrainingLoop(Module<Tensor, Tensor> model, DataLoader train,
         for (var epoch = startEpoch; epoch < options.Epochs; epoch++)
         {
             cancel.ThrowIfCancellationRequested();
-            sgd.LearningRate = schedule.At(epoch);
-            var trainMetrics = AcrossRanks(ranks, TrainEpoch(trainData, parallel, sgd, epoch, cancel));
+            var learningRate = schedule.At(epoch);
+            foreach (var group in sgd.ParamGroups) group.LearningRate = learningRate;
+            var trainMetrics = AcrossRanks(ranks, TrainEpoch(trainData, parallel, sgd, learningRate, epoch, cancel));
             var valMetrics = validationData is null
                 ? null
                 : AcrossRanks(ranks, Evaluator.Evaluate(model, validationData, options.Device, options.ChannelsLast));
             var top1 = valMetrics?.Top1 ?? trainMetrics.Top1;
             var isBest = top1 > best || epoch == 0 && best == 0;
             best = Math.Max(best, top1);
-            last = new EpochReport(epoch, options.Epochs, sgd.LearningRate, trainMetrics, valMetrics, best, isBest);
-            if (ranks is null || ranks.IsMaster) SaveCheckpoint(sgd, epoch + 1, best, isBest);
+            last = new EpochReport(epoch, options.Epochs, learningRate, trainMetrics, valMetrics, best, isBest);
+            if (ranks is null || ranks.IsMaster) SaveCheckpoint(sgd, schedule, epoch + 1, best, isBest);
             observer.EpochCompleted(last);
             epochsRun++;
         }
         return new TrainingResult(epochsRun, last, best);
     }
 
-    private EpochMetrics TrainEpoch(DataLoader data, DistributedDataParallel? parallel, Sgd sgd, int epoch, CancellationToken cancel)
+    private EpochMetrics TrainEpoch(DataLoader data, DistributedDataParallel? parallel, SGD sgd, double learningRate, int epoch,
+        CancellationToken cancel)
     {
         var steps = data.BatchesPerEpoch;
-        observer.EpochStarted(epoch, options.Epochs, steps, sgd.LearningRate);
+        observer.EpochStarted(epoch, options.Epochs, steps, learningRate);
         var metrics = new MetricAccumulator();
         var clock = Stopwatch.StartNew();
         using var batches = data.Epoch(epoch).GetEnumerator();
@@ -82,15 +84,15 @@ public sealed class TrainingLoop(Module<Tensor, Tensor> model, DataLoader train,
             var dataTime = clock.Elapsed;
             cancel.ThrowIfCancellationRequested();
             // One scope per step: every activation, gradient handle and temporary dies here, so memory stays flat.
-            using var scope = new TensorScope();
-            var (images, labels) = ToDevice(batch, options.Device, options.ChannelsLast);
-            var logits = model.Forward(images);
-            var loss = Functional.CrossEntropy(logits, labels);
-            sgd.ZeroGrad();
-            loss.Backward();
+            using var scope = NewDisposeScope();
+            var (images, labels) = batch.To(options.Device, options.ChannelsLast);
+            var logits = model.call(images);
+            var loss = nn.functional.cross_entropy(logits, labels);
+            sgd.zero_grad();
+            loss.backward();
             parallel?.SynchronizeGradients();
-            sgd.Step();
-            var lossValue = loss.Item();
+            sgd.step();
+            var lossValue = loss.item<float>();
             if (!double.IsFinite(lossValue))
                 throw new InvalidOperationException($"the loss became {lossValue} at epoch {epoch + 1}, step {metrics.Batches + 1}; lower --lr");
             var (top1, top5) = Accuracy.Count(logits, batch.LabelValues);
@@ -103,7 +105,7 @@ public sealed class TrainingLoop(Module<Tensor, Tensor> model, DataLoader train,
     }
 
     /// <summary>Per-sample averages over every rank's samples (this rank's alone when training alone).</summary>
-    private static EpochMetrics AcrossRanks(DistributedContext? ranks, EpochMetrics metrics)
+    private static EpochMetrics AcrossRanks(DistributedEnvironment? ranks, EpochMetrics metrics)
     {
         if (ranks is null) return metrics;
         var sums = ranks.SumAcrossRanks(metrics.Loss * metrics.Samples, metrics.Top1 * metrics.Samples, metrics.Top5 * metrics.Samples, metrics.Samples);
@@ -111,58 +113,41 @@ public sealed class TrainingLoop(Module<Tensor, Tensor> model, DataLoader train,
         return metrics with { Loss = sums[0] / samples, Top1 = sums[1] / samples, Top5 = sums[2] / samples, Samples = (int)samples };
     }
 
-    internal static (Tensor Images, Tensor Labels) ToDevice(Batch batch, Device device, bool channelsLast)
+    private (int Epoch, double Best) Restore(string path, SGD sgd)
     {
-        var images = device.Type == DeviceType.Cpu ? batch.Images : batch.Images.To(device);
-        var labels = device.Type == DeviceType.Cpu ? batch.Labels : batch.Labels.To(device);
-        return (channelsLast ? images.ToChannelsLast() : images, labels);
-    }
-
-    private (int Epoch, double Best) Restore(string path, Sgd sgd)
-    {
-        using var scope = new TensorScope();
-        var checkpoint = store.Load(path);
-        if (checkpoint.Arch != options.Architecture)
+        using var checkpoint = TrainingCheckpoint.Load(path);
+        var progress = checkpoint.Progress;
+        if (progress.Arch != options.Architecture)
         {
             // The original script names architectures its own way (ImageNet-bLResNet-50-a2-b4), so a different
             // name is only fatal when the weights do not fit either.
-            var report = model.LoadStateDict(checkpoint.StateDict, strict: false);
+            var report = checkpoint.LoadWeightsInto(model, strict: false);
             if (!report.IsExact)
-                throw new InvalidOperationException($"checkpoint '{path}' is of '{checkpoint.Arch}', not '{options.Architecture}': {report}");
-            observer.Warning($"checkpoint '{path}' names its model '{checkpoint.Arch}'; its weights fit {options.Architecture}");
+                throw new InvalidOperationException($"checkpoint '{path}' is of '{progress.Arch}', not '{options.Architecture}': {report}");
+            observer.Warning($"checkpoint '{path}' names its model '{progress.Arch}'; its weights fit {options.Architecture}");
         }
         else
         {
-            model.LoadStateDict(checkpoint.StateDict, strict: true);
+            checkpoint.LoadWeightsInto(model, strict: true);
         }
-        if (checkpoint.Optimizer is { } optimizer) sgd.LoadMomentumBuffers(optimizer.MomentumBuffers);
+        if (checkpoint.Optimizer is not null) checkpoint.RestoreOptimizer(sgd);
         else observer.Warning($"checkpoint '{path}' has no optimizer state; momentum restarts from zero");
-        if (checkpoint.RngState is { } rng) Torch.SetRngState(rng);
-        return (checkpoint.Epoch, checkpoint.BestTop1);
+        if (progress.RngState is { } rng)
+        {
+            using var state = tensor(rng);
+            set_rng_state(state);
+        }
+        return (progress.Epoch, progress.BestTop1);
     }
 
-    private void SaveCheckpoint(Sgd sgd, int epochsDone, double best, bool isBest)
+    private void SaveCheckpoint(SGD sgd, LearningRateSchedule schedule, int epochsDone, double best, bool isBest)
     {
         if (options.LogFolder is null) return;
         var path = Path.Combine(options.LogFolder, CheckpointFileName);
-        store.Save(new TrainingCheckpoint(epochsDone, options.Architecture, model.StateDict(), best, SgdState.From(sgd),
-            options.Schedule.ToString().ToLowerInvariant(), Torch.GetRngState()), path);
-        if (isBest) CopyAtomically(path, Path.Combine(options.LogFolder, BestFileName));
-    }
-
-    private static void CopyAtomically(string source, string target)
-    {
-        var temporary = target + ".tmp";
-        try
-        {
-            File.Copy(source, temporary, overwrite: true);
-            File.Move(temporary, target, overwrite: true);
-        }
-        catch (IOException e)
-        {
-            try { File.Delete(temporary); } catch (IOException) { }
-            throw new IOException($"cannot save '{target}': {e.Message} (the previous file, if any, is unchanged)", e);
-        }
+        using var rng = get_rng_state();
+        var progress = new TrainingProgress(epochsDone, options.Architecture, best, schedule.Name, rng.data<byte>().ToArray());
+        TrainingCheckpoint.Save(path, progress, model, sgd);
+        if (isBest) AtomicFile.Copy(path, Path.Combine(options.LogFolder, BestFileName));
     }
 
     private sealed class NullObserver : ITrainingObserver;

@@ -1,5 +1,4 @@
 using Dsl.Runtime.Distributed;
-using Dsl.Runtime.Optim;
 
 namespace Dsl.Runtime.Training;
 
@@ -11,25 +10,19 @@ public sealed record TrainingOptions
     public double Momentum { get; init; } = 0.9;
     public double WeightDecay { get; init; } = 1e-4;
     public bool Nesterov { get; init; } = true;
-    public ScheduleKind Schedule { get; init; } = ScheduleKind.Cosine;
-    public int StepEpochs { get; init; } = 30;
-    public ulong Seed { get; init; }
-    public Device Device { get; init; } = Device.Cpu;
+    /// <summary>The per-epoch learning rate; null is a cosine from <see cref="LearningRate"/> over <see cref="Epochs"/>.</summary>
+    public LearningRateSchedule? Schedule { get; init; }
+    public Device Device { get; init; } = CPU;
     /// <summary>Store weights and inputs NHWC, which oneDNN runs faster for some models.</summary>
     public bool ChannelsLast { get; init; }
     /// <summary>Folder for log.log, metrics.csv, event files and checkpoints; null writes nothing.</summary>
     public string? LogFolder { get; init; }
     /// <summary>The ranks of a data-parallel job; null (or a single rank) trains alone.</summary>
-    public DistributedContext? Distributed { get; init; }
+    public DistributedEnvironment? Distributed { get; init; }
     /// <summary>Batch-norm statistics over every rank's batch instead of per rank (data-parallel only).</summary>
     public bool SyncBatchNorm { get; init; }
     /// <summary>The name stored in checkpoints and checked on resume.</summary>
     public string Architecture { get; init; } = "model";
 
-    public LearningRateSchedule CreateSchedule() => Schedule switch
-    {
-        ScheduleKind.Cosine => new CosineSchedule(LearningRate, Epochs),
-        ScheduleKind.Step => new StepSchedule(LearningRate, StepEpochs),
-        _ => throw new ArgumentOutOfRangeException(nameof(Schedule), Schedule, "unknown schedule"),
-    };
+    public LearningRateSchedule EffectiveSchedule => Schedule ?? new CosineSchedule(LearningRate, Epochs);
 }

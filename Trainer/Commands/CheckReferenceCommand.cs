@@ -1,3 +1,4 @@
+using Dsl.Runtime.Checkpoints;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -36,7 +37,7 @@ public static class CheckReferenceCommand
             {
                 result = Check(file);
             }
-            catch (Exception e) when (e is IOException or JsonException or KeyNotFoundException or TorchException or InvalidDataException)
+            catch (Exception e) when (e is IOException or JsonException or KeyNotFoundException or System.Runtime.InteropServices.ExternalException or InvalidDataException)
             {
                 result = new ReferenceResult(file, "?", double.NaN, [e.Message]);
             }
@@ -50,10 +51,10 @@ public static class CheckReferenceCommand
     {
         var reference = ReferenceFile.Read(file);
         using var model = ModelCatalog.Get(reference.Model).Create();
-        model.Eval();
+        model.eval();
         var problems = new List<string>();
 
-        var ours = model.StateDict();
+        var ours = PyTorchStateDict.Of(model);
         if (ours.Count != reference.StateDict.Count)
             problems.Add($"{ours.Count} state-dict entries, reference has {reference.StateDict.Count}");
         for (var i = 0; i < Math.Min(ours.Count, reference.StateDict.Count); i++)
@@ -61,15 +62,15 @@ public static class CheckReferenceCommand
             var (key, shape) = reference.StateDict[i];
             var (ourKey, tensor) = (ours[i].Key, ours[i].Value);
             if (ourKey != key) problems.Add($"entry {i}: key '{ourKey}', reference '{key}'");
-            else if (!tensor.Shape.SequenceEqual(shape))
-                problems.Add($"{key}: shape [{string.Join(", ", tensor.Shape)}], reference [{string.Join(", ", shape)}]");
+            else if (!tensor.shape.SequenceEqual(shape))
+                problems.Add($"{key}: shape [{string.Join(", ", tensor.shape)}], reference [{string.Join(", ", shape)}]");
             if (problems.Count >= 5) break;
         }
 
         ReferenceFill.Fill(model);
-        using var scope = new TensorScope();
-        using var inference = new InferenceModeScope();
-        var logits = model.Forward(ReferenceFill.Input(reference.InputShape)).To(DType.Float64).ToArray<double>();
+        using var scope = NewDisposeScope();
+        using var inference = inference_mode();
+        var logits = model.call(ReferenceFill.Input(reference.InputShape)).to(float64).data<double>().ToArray();
         var expected = reference.Logits;
         double error;
         if (logits.Length != expected.Length)

@@ -4,7 +4,6 @@ using System.Globalization;
 using Dsl.Runtime;
 using Dsl.Runtime.Distributed;
 using Dsl.Runtime.Logging;
-using Dsl.Runtime.Nn;
 using Dsl.Runtime.Training;
 using Dsl.Trainer.Models;
 using Dsl.Trainer.Progress;
@@ -14,7 +13,7 @@ using Spectre.Console;
 namespace Dsl.Trainer.Commands;
 
 /// <summary><c>dsl train</c> and <c>dsl eval</c>: the original script's train / evaluate flow.</summary>
-public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, TextWriter output, ICheckpointStore store)
+public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, TextWriter output)
 {
     public Command CreateTrain()
     {
@@ -40,14 +39,12 @@ public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, Te
         if (nproc > 1 && evaluateOnly) throw new UsageException("--nproc applies to training; evaluate in one process");
         // The launcher re-runs this same command line in every rank; a rank sees WORLD_SIZE and trains.
         if (nproc > 1 && !DistributedEnvironment.IsLaunched) return LocalLauncher.Run(nproc, Environment.GetCommandLineArgs()[1..]);
-        using var ranks = DistributedEnvironment.IsLaunched && !evaluateOnly
-            ? DistributedContext.FromEnvironment(DistributedBackends.Parse(parse.GetValue(flags.DistBackend)!))
-            : null;
+        using var ranks = DistributedEnvironment.IsLaunched && !evaluateOnly ? DistributedEnvironment.Start() : null;
         // Rank 0 alone reports, logs and saves.
         return Run(flags, parse, evaluateOnly, ranks, ranks is null || ranks.IsMaster ? output : TextWriter.Null);
     }
 
-    private int Run(TrainingFlags flags, ParseResult parse, bool evaluateOnly, DistributedContext? ranks, TextWriter output)
+    private int Run(TrainingFlags flags, ParseResult parse, bool evaluateOnly, DistributedEnvironment? ranks, TextWriter output)
     {
         var isMaster = ranks is null || ranks.IsMaster;
         var entry = ModelResolver.Resolve(catalog, parse.GetValue(flags.Model)!);
@@ -60,8 +57,9 @@ public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, Te
         var workers = Math.Min(parse.GetValue(flags.Workers) ?? recipe.Workers, Environment.ProcessorCount);
         if (workers < 0) throw new UsageException("--workers cannot be negative");
         // Ranks on one machine share its cores.
-        Torch.Threads = Positive(parse.GetValue(flags.Threads) ?? Math.Max(1, Environment.ProcessorCount / (ranks?.WorldSize ?? 1)), "--threads");
-        Torch.ManualSeed(seed);
+        TorchRuntime.EnsureLoaded();
+        set_num_threads(Positive(parse.GetValue(flags.Threads) ?? Math.Max(1, Environment.ProcessorCount / (ranks?.WorldSize ?? 1)), "--threads"));
+        manual_seed(unchecked((long)seed));
 
         var dataName = parse.GetValue(flags.Data) ?? (entry.IsSmallInput && entry.InputChannels == 1 ? DataSources.FashionMnistName : null)
             ?? throw new UsageException($"{entry.Name} needs --data: an ImageFolder root with train/ and val/ (or 'synthetic' for a smoke run)");
@@ -87,8 +85,8 @@ public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, Te
             LearningRate = parse.GetValue(flags.LearningRate) ?? recipe.LearningRate,
             Momentum = parse.GetValue(flags.Momentum) ?? recipe.Momentum,
             WeightDecay = parse.GetValue(flags.WeightDecay) ?? recipe.WeightDecay,
-            Schedule = TrainingFlags.ParseSchedule(parse.GetValue(flags.Scheduler)!),
-            Seed = seed,
+            Schedule = TrainingFlags.ParseSchedule(parse.GetValue(flags.Scheduler)!, parse.GetValue(flags.LearningRate) ?? recipe.LearningRate,
+                Positive(parse.GetValue(flags.Epochs) ?? recipe.Epochs, "--epochs")),
             Device = device,
             ChannelsLast = parse.GetValue(flags.ChannelsLast) || recipe.ChannelsLast,
             LogFolder = logFolder,
@@ -99,8 +97,8 @@ public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, Te
         var resume = ResumePath(parse.GetValue(flags.Resume));
         output.WriteLine(string.Format(CultureInfo.InvariantCulture,
             "Training {0} epochs, batch {1}, SGD Nesterov lr {2} momentum {3} wd {4}, {5} schedule, {6} compute threads, {7} data workers{8}",
-            options.Epochs, batchSize, options.LearningRate, options.Momentum, options.WeightDecay, options.Schedule.ToString().ToLowerInvariant(),
-            Torch.Threads, workers, logFolder is null ? "" : $", logging to {logFolder}"));
+            options.Epochs, batchSize, options.LearningRate, options.Momentum, options.WeightDecay, options.EffectiveSchedule.Name,
+            get_num_threads(), workers, logFolder is null ? "" : $", logging to {logFolder}"));
 
         using var log = logFolder is null ? null : new TrainingLogWriter(logFolder, append: resume is not null,
             [$"Arguments: {string.Join(' ', parse.Tokens.Select(t => t.Value))}", $"Model: {entry.Name} ({entry.Family}), {entry.ParameterCount} parameters, {entry.MultiplyAdds} MACs"]);
@@ -114,7 +112,7 @@ public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, Te
         var clock = Stopwatch.StartNew();
         try
         {
-            var loop = (ITrainingObserver display) => new TrainingLoop(model, data.Train, data.Validation, options, store,
+            var loop = (ITrainingObserver display) => new TrainingLoop(model, data.Train, data.Validation, options,
                 log is null ? display : new CompositeObserver(display, log)).Run(resume, cancel.Token);
             var result = IsLiveTerminal() ? LiveProgress.Run(console, loop) : loop(new PlainProgress(output));
             var last = result.LastEpoch?.Validation;
@@ -146,9 +144,9 @@ public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, Te
         }
     }
 
-    private int Evaluate(Module<Tensor, Tensor> model, DataSources data, Device device, int inputSize, bool channelsLast)
+    private int Evaluate(nn.Module<Tensor, Tensor> model, DataSources data, Device device, int inputSize, bool channelsLast)
     {
-        if (device.Type != DeviceType.Cpu) model.To(device);
+        if (device.type != DeviceType.CPU) model.to(device);
         if (channelsLast) model.ToChannelsLast();
         var metrics = Evaluator.Evaluate(model, data.Validation, device, channelsLast);
         output.WriteLine(LogLines.Evaluation(inputSize, metrics));
@@ -171,13 +169,15 @@ public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, Te
 
     private static Device ParseDevice(string text)
     {
+        Device device;
         try
         {
-            var device = Runtime.Device.Parse(text);
-            device.EnsureAvailable();
-            return device;
+            device = torch.device(text);
         }
-        catch (FormatException e) { throw new UsageException(e.Message); }
+        catch (ArgumentException e) { throw new UsageException($"--device '{text}': {e.Message}"); }
+        if (device.type == DeviceType.CUDA && !cuda.is_available())
+            throw new UsageException($"--device '{text}': CUDA is not available in this build (build with -p:DslTorchBackend=cuda on a CUDA machine)");
+        return device;
     }
 
     private static string? ResumePath(string? resume)

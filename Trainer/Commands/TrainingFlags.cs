@@ -34,13 +34,13 @@ public sealed class TrainingFlags
     public Option<int> Nproc { get; } = new("--nproc")
     { Description = "data-parallel ranks to start on this machine (torchrun-style launchers set RANK/WORLD_SIZE instead)", DefaultValueFactory = _ => 1 };
     public Option<string> DistBackend { get; } = new("--dist-backend")
-    { Description = "collective backend of data-parallel training", DefaultValueFactory = _ => "gloo" };
+    { Description = "collective backend of data-parallel training (Open MPI)", DefaultValueFactory = _ => "mpi" };
     public Option<bool> SyncBatchNorm { get; } = new("--sync-bn") { Description = "batch-norm statistics over all ranks' batches" };
 
     public TrainingFlags()
     {
         Scheduler.AcceptOnlyFromAmong("cosine", "step");
-        DistBackend.AcceptOnlyFromAmong("gloo", "nccl");
+        DistBackend.AcceptOnlyFromAmong("mpi");
     }
 
     public IEnumerable<Option> All =>
@@ -49,5 +49,6 @@ public sealed class TrainingFlags
         Weights, LogDir, Device, Gpu, Seed, Strict, Threads, ChannelsLast, Nproc, DistBackend, SyncBatchNorm,
     ];
 
-    public static ScheduleKind ParseSchedule(string value) => value == "step" ? ScheduleKind.Step : ScheduleKind.Cosine;
+    public static LearningRateSchedule ParseSchedule(string value, double learningRate, int epochs) =>
+        value == "step" ? new StepSchedule(learningRate) : new CosineSchedule(learningRate, epochs);
 }

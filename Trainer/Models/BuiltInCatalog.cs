@@ -1,4 +1,5 @@
 using Dsl.Definitions;
+using Dsl.Runtime.Models;
 
 namespace Dsl.Trainer.Models;
 

@@ -1,5 +1,4 @@
 using Dsl.Runtime;
-using Dsl.Runtime.Nn;
 
 namespace Dsl.Trainer.Models;
 
@@ -8,7 +7,7 @@ public sealed record LayerRow(string Name, string Kind, IReadOnlyList<long> Outp
 
 /// <summary>What the command line needs to know about a model it can build.</summary>
 public sealed record ModelEntry(string Name, string Family, string Block, int InputChannels, int InputHeight, int InputWidth, int Classes,
-    long ParameterCount, long MultiplyAdds, IReadOnlyList<LayerRow> Layers, Func<Module<Tensor, Tensor>> Create)
+    long ParameterCount, long MultiplyAdds, IReadOnlyList<LayerRow> Layers, Func<nn.Module<Tensor, Tensor>> Create)
 {
     /// <summary>Models of at most 64 pixels get the small-input recipe.</summary>
     public bool IsSmallInput => Math.Max(InputHeight, InputWidth) <= 64;

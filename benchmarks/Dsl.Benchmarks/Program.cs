@@ -15,14 +15,14 @@ catch (ArgumentException e)
     Console.Error.WriteLine(e.Message);
     return 2;
 }
-Torch.Threads = options.Threads;
-Torch.ManualSeed(0);
+TorchSharp.torch.set_num_threads(options.Threads);
+TorchSharp.torch.manual_seed(0);
 
-using var session = new TensorScope();   // owns the workloads' inputs
+using var session = TorchSharp.torch.NewDisposeScope();   // owns the workloads' inputs
 var smallOpsWorkload = Workloads.SmallOps();
 var convWorkload = Workloads.ConvForwardBackward();
 var script = Path.Combine(AppContext.BaseDirectory, "peer.py");
-Console.WriteLine($"threads {Torch.Threads}, rounds {options.Rounds}, warm-up {options.WarmUp}, " +
+Console.WriteLine($"threads {TorchSharp.torch.get_num_threads()}, rounds {options.Rounds}, warm-up {options.WarmUp}, " +
                   $"repeats {options.SmallRepeats} (small ops) / {options.ConvRepeats} (conv) per round");
 
 var ours = new List<(Measurement SmallOps, Measurement Conv)>();
@@ -71,7 +71,7 @@ internal sealed record Options(int Threads, int Rounds, int WarmUp, int SmallRep
 {
     public static Options Parse(string[] args)
     {
-        var options = new Options(Torch.Threads, 3, 2, 30, 7, "/usr/bin/python3");
+        var options = new Options(TorchSharp.torch.get_num_threads(), 3, 2, 30, 7, "/usr/bin/python3");
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");

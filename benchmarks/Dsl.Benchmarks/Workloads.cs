@@ -1,4 +1,4 @@
-using Dsl.Runtime;
+using static TorchSharp.torch;
 
 namespace Dsl.Benchmarks;
 
@@ -19,14 +19,14 @@ public static class Workloads
     /// </summary>
     public static Action SmallOps()
     {
-        var x = Tensor.Randn(SmallShape);
-        var y = Tensor.Randn(SmallShape);
+        var x = randn(SmallShape);
+        var y = randn(SmallShape);
         return () =>
         {
             for (var i = 0; i < SmallOpCount; i++)
             {
-                using var scope = new TensorScope();
-                x.Add(y).Relu();
+                using var scope = NewDisposeScope();
+                x.add(y).relu();
             }
         };
     }
@@ -34,17 +34,15 @@ public static class Workloads
     /// <summary>(b) One 3x3 convolution, 64 → 64 channels on 16x64x56x56, forward and backward to input and weight.</summary>
     public static Action ConvForwardBackward()
     {
-        var input = Tensor.Randn(ConvInput);
-        input.RequiresGrad = true;
-        var weight = Tensor.Randn(ConvWeight).Mul(0.05);
-        weight.RequiresGrad = true;
-        var upstream = Tensor.Ones([ConvInput[0], ConvWeight[0], ConvInput[2], ConvInput[3]]);
+        var input = randn(ConvInput).requires_grad_();
+        var weight = randn(ConvWeight).mul_(0.05).requires_grad_();
+        var upstream = ones(ConvInput[0], ConvWeight[0], ConvInput[2], ConvInput[3]);
         return () =>
         {
-            using var scope = new TensorScope();
-            input.ClearGrad();
-            weight.ClearGrad();
-            Functional.Conv2d(input, weight, padding: 1).Backward(upstream);
+            using var scope = NewDisposeScope();
+            input.grad = null;
+            weight.grad = null;
+            nn.functional.conv2d(input, weight, padding: [1, 1]).backward([upstream]);
         };
     }
 }

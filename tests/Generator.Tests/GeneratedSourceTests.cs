@@ -69,14 +69,15 @@ public sealed class GeneratedSourceTests
         var framework = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll")
             .Select(p => MetadataReference.CreateFromFile(p));
-        var runtime = MetadataReference.CreateFromFile(typeof(Dsl.Runtime.Tensor).Assembly.Location);
+        var runtime = MetadataReference.CreateFromFile(typeof(Dsl.Runtime.TorchRuntime).Assembly.Location);
+        var torchSharp = MetadataReference.CreateFromFile(typeof(TorchSharp.torch).Assembly.Location);
         var parse = GeneratorHarness.ParseOptions;
         var sources = Directory.GetFiles(RepositoryPaths.Definitions, "*.cs")
             .Select(p => CSharpSyntaxTree.ParseText(File.ReadAllText(p), parse, p))
             .Append(CSharpSyntaxTree.ParseText(
                 "global using System;\nglobal using System.Collections.Generic;\nglobal using System.IO;\nglobal using System.Linq;\n" +
                 "global using System.Threading;\nglobal using System.Threading.Tasks;\n", parse, "GlobalUsings.cs"));
-        return CSharpCompilation.Create("Dsl.Definitions", sources, [.. framework, runtime],
+        return CSharpCompilation.Create("Dsl.Definitions", sources, [.. framework, runtime, torchSharp],
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
     }
 }

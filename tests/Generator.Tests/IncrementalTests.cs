@@ -88,7 +88,7 @@ public sealed class IncrementalTests
         var modified = Outputs(run, TrackingNames.Emitted).Where(o => o.Reason == IncrementalStepRunReason.Modified)
             .Select(o => ((EmitResult)o.Value).HintName).ToList();
         Assert.Equal(["ScaleNet50Light.g.cs"], modified);
-        Assert.Contains("[31, 8, 10, 16]", run.GeneratedSources.Single(s => s.HintName == "ScaleNet50Light.g.cs").SourceText.ToString());
+        Assert.Contains("branches: [new(1, 31, 3), new(2, 8, 3), new(4, 10, 3), new(7, 16, 3)]", run.GeneratedSources.Single(s => s.HintName == "ScaleNet50Light.g.cs").SourceText.ToString());
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using Dsl.Definitions;
-using Dsl.Runtime;
+using Dsl.Runtime.Models;
+using TorchSharp;
+using static TorchSharp.torch;
 using Xunit;
 
 namespace Dsl.Models.Tests;
@@ -63,7 +65,7 @@ public sealed class ModelFiguresTests
     {
         var info = ModelCatalog.Get(name);
         using var model = info.Create();
-        Assert.Equal(info.ParameterCount, model.ParameterCount());
+        Assert.Equal(info.ParameterCount, ParameterCount(model));
     }
 
     [Theory]
@@ -74,10 +76,10 @@ public sealed class ModelFiguresTests
     {
         var info = ModelCatalog.Get(name);
         using var model = info.Create();
-        model.Eval();
-        using var scope = new TensorScope();
-        var output = model.Forward(Tensor.Randn([2, info.InputChannels, info.InputHeight, info.InputWidth]));
-        Assert.Equal([2L, info.Classes], output.Shape);
+        model.eval();
+        using var scope = NewDisposeScope();
+        var output = model.call(randn(2, info.InputChannels, info.InputHeight, info.InputWidth));
+        Assert.Equal([2L, info.Classes], output.shape);
         Assert.Equal([1L, info.Classes], info.Layers[^1].OutputShape);
     }
 
@@ -85,21 +87,21 @@ public sealed class ModelFiguresTests
     public void GeneratedChildrenAreTypedAndInitializedAsTheOriginals()
     {
         using var model = new BLResNet50Tiny();
-        using var scope = new TensorScope();
-        Assert.Equal([8L, 8, 3, 3], model.Layer1.Big[0].Conv2.Weight.Shape);
+        using var scope = NewDisposeScope();
+        Assert.Equal([8L, 8, 3, 3], model.Layer1.Big[0].Conv2.weight!.shape);
         Assert.False(model.Layer1.Big[^1].LastRelu);
         Assert.True(model.Layer1.Little[0].LastRelu);
         Assert.Equal(3, model.Layer4.Count);
-        Assert.Equal(BLResNet50Tiny.TrainableParameters, model.ParameterCount());
+        Assert.Equal(BLResNet50Tiny.TrainableParameters, ParameterCount(model));
         Assert.Equal("bLResNet-50-tiny", BLResNet50Tiny.CanonicalName);
 
         // Big-Little Net zeroes every bottleneck's last gamma, but not the little_e or shortcut batch norms.
-        Assert.Equal(0.0, model.Layer4[2].Bn3.Weight.Abs().Max().Item());
-        var littleNorm = (Dsl.Runtime.Nn.BatchNorm2d)model.Layer1.LittleE[1];
-        Assert.Equal(-1.0, littleNorm.Weight.Neg().Max().Item());
+        Assert.All(model.Layer4[2].Bn3.weight!.data<float>().ToArray(), g => Assert.Equal(0f, g));
+        var littleNorm = (TorchSharp.Modules.BatchNorm2d)model.Layer1.LittleE[1];
+        Assert.All(littleNorm.weight!.data<float>().ToArray(), g => Assert.Equal(1f, g));
         // kaiming normal, fan_out: std = sqrt(2 / (k*k*out)).
-        var weight = model.Layer4[0].Conv2.Weight;
-        var std = weight.Norm().Item() / Math.Sqrt(weight.NumElements);
+        var weight = model.Layer4[0].Conv2.weight!;
+        var std = weight.norm().item<float>() / Math.Sqrt(weight.numel());
         Assert.InRange(std, 0.9 * Math.Sqrt(2.0 / (9 * 64)), 1.1 * Math.Sqrt(2.0 / (9 * 64)));
     }
 
@@ -107,12 +109,12 @@ public sealed class ModelFiguresTests
     public void ScaleNetKeepsItsLastBatchNormGamma()
     {
         using var model = new ScaleNetSmall();
-        using var scope = new TensorScope();
-        Assert.Equal(-1.0, model.Layer1[0].Bn3.Weight.Neg().Max().Item());
+        using var scope = NewDisposeScope();
+        Assert.All(model.Layer1[0].Bn3.weight!.data<float>().ToArray(), g => Assert.Equal(1f, g));
         Assert.Null(model.Layer4[0].Conv2[2]);
-        Assert.Equal(3, model.Layer4[0].Conv2[1]!.KernelSize);
-        Assert.Equal(3, model.Layer3[0].Conv2[1]!.KernelSize);
-        Assert.Equal(1, model.Layer3[0].Conv2[3]!.KernelSize);
+        Assert.Equal(3, model.Layer4[0].Conv2[1]!.weight!.shape[3]);
+        Assert.Equal(3, model.Layer3[0].Conv2[1]!.weight!.shape[3]);
+        Assert.Equal(1, model.Layer3[0].Conv2[3]!.weight!.shape[3]);
     }
 
     [Theory]
@@ -122,20 +124,21 @@ public sealed class ModelFiguresTests
     {
         var info = ModelCatalog.Get(name);
         using var model = info.Create();
-        model.Train();
-        using (var scope = new TensorScope())
+        model.train();
+        using (var scope = NewDisposeScope())
         {
-            var logits = model.Forward(Tensor.Randn([4, info.InputChannels, info.InputHeight, info.InputWidth]));
-            var target = Tensor.FromArray([0L, 1, 2, 3], 4);
-            Functional.CrossEntropy(logits, target).Backward();
+            var logits = model.call(randn(4, info.InputChannels, info.InputHeight, info.InputWidth));
+            var target = tensor(new long[] { 0, 1, 2, 3 });
+            nn.functional.cross_entropy(logits, target).backward();
         }
         // Zero-initialized bn3 gammas stop the gradient into their branch's earlier layers for one step in
         // Big-Little Net, so check what always receives a gradient: the stem, every bn3 and the classifier.
-        foreach (var (key, parameter) in model.NamedParameters())
+        foreach (var (key, parameter) in model.named_parameters())
         {
             if (!(key.StartsWith("conv1") || key.EndsWith("bn3.weight") || key.StartsWith("fc"))) continue;
-            using var grad = parameter.Grad;
+            var grad = parameter.grad;
             Assert.True(grad is not null, key + " has no gradient");
+            Assert.True(grad.abs().sum().item<float>() > 0, key + " has an all-zero gradient");
         }
     }
 
@@ -158,4 +161,6 @@ public sealed class ModelFiguresTests
         Assert.Contains("bLResNet-50", error.Message);
         Assert.Equal(ModelCatalog.All.Select(m => m.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count(), ModelCatalog.All.Count);
     }
+
+    private static long ParameterCount(nn.Module model) => model.parameters().Sum(p => p.numel());
 }

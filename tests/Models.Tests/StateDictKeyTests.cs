@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Dsl.Definitions;
-using Dsl.Runtime.Nn;
+using Dsl.Runtime.Checkpoints;
 using Xunit;
 
 namespace Dsl.Models.Tests;
@@ -17,8 +17,10 @@ public sealed class StateDictKeyTests
         var reference = ReferenceData.Load(fileName);
         using var model = ModelCatalog.Get(reference.Model).Create();
 
-        var actual = model.StateDict().Select(e => (e.Key, Shape: e.Value.Shape)).ToList();
+        var actual = PyTorchStateDict.Of(model).Select(e => (e.Key, Shape: e.Value.shape)).ToList();
         Assert.Equal(reference.StateDict.Count, actual.Count);
+        // TorchSharp's own state_dict() holds the same entries, listed parameters first.
+        Assert.Equal(actual.Select(e => e.Key).Order(StringComparer.Ordinal), model.state_dict().Keys.Order(StringComparer.Ordinal));
         for (var i = 0; i < actual.Count; i++)
         {
             var (key, shape) = reference.StateDict[i];
@@ -36,7 +38,7 @@ public sealed class StateDictKeyTests
         static List<(string, long[])> Entries(string name)
         {
             using var model = ModelCatalog.Get(name).Create();
-            return model.StateDict().Select(e => (e.Key, e.Value.Shape)).ToList();
+            return model.state_dict().Select(e => (e.Key, e.Value.shape)).ToList();
         }
 
         var first = Entries("ScaleNet-Small");

@@ -1,31 +1,31 @@
-using Dsl.Runtime;
-using Dsl.Runtime.Nn;
+using TorchSharp.Modules;
 
 namespace Dsl.Trainer.Tests;
 
 /// <summary>A small convolutional classifier for tests: conv-bn-relu, pool, conv-bn-relu, global pool, linear.</summary>
-internal sealed class TinyNet : Module<Tensor, Tensor>
+internal sealed class TinyNet : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d conv1, conv2;
     private readonly BatchNorm2d bn1, bn2;
     private readonly Linear fc;
 
-    public TinyNet(int inChannels, int classes, int width = 8)
+    public TinyNet(int inChannels, int classes, int width = 8) : base(nameof(TinyNet))
     {
-        conv1 = RegisterModule("conv1", new Conv2d(inChannels, width, 3, padding: 1, bias: false));
-        bn1 = RegisterModule("bn1", new BatchNorm2d(width));
-        conv2 = RegisterModule("conv2", new Conv2d(width, 2 * width, 3, stride: 2, padding: 1, bias: false));
-        bn2 = RegisterModule("bn2", new BatchNorm2d(2 * width));
-        fc = RegisterModule("fc", new Linear(2 * width, classes));
+        conv1 = nn.Conv2d(inChannels, width, 3, padding: 1, bias: false);
+        bn1 = nn.BatchNorm2d(width);
+        conv2 = nn.Conv2d(width, 2 * width, 3, stride: 2, padding: 1, bias: false);
+        bn2 = nn.BatchNorm2d(2 * width);
+        fc = nn.Linear(2 * width, classes);
+        RegisterComponents();
     }
 
-    public override Tensor Forward(Tensor input)
+    public override Tensor forward(Tensor input)
     {
-        using var scope = new TensorScope();
-        var x = bn1.Forward(conv1.Forward(input)).Relu();
-        x = Functional.MaxPool2d(x, 2);
-        x = bn2.Forward(conv2.Forward(x)).Relu();
-        x = Functional.AdaptiveAvgPool2d(x, 1, 1).Flatten(1);
-        return scope.MoveOut(fc.Forward(x));
+        using var scope = NewDisposeScope();
+        var x = bn1.call(conv1.call(input)).relu();
+        x = nn.functional.max_pool2d(x, 2);
+        x = bn2.call(conv2.call(x)).relu();
+        x = nn.functional.adaptive_avg_pool2d(x, 1).flatten(1);
+        return fc.call(x).MoveToOuterDisposeScope();
     }
 }

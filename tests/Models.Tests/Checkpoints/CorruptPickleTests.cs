@@ -1,7 +1,7 @@
 using System.IO.Compression;
-using Dsl.Runtime;
 using Dsl.Runtime.Checkpoints;
 using Xunit;
+using static TorchSharp.torch;
 
 namespace Dsl.Models.Tests.Checkpoints;
 
@@ -24,7 +24,7 @@ public sealed class CorruptPickleTests
         var calls = new PickleCalls("corrupt.pt", (key, dtype, count) =>
         {
             if (count > 1 << 20) throw new CheckpointException("corrupt.pt", $"storage '{key}' is too large for this test");
-            return new TorchStorage(key, dtype, count, TensorScope.Detach(Tensor.Zeros([count], dtype)));
+            return new TorchStorage(key, dtype, count, zeros([count], dtype).DetachFromDisposeScope());
         });
         try
         {
@@ -33,17 +33,16 @@ public sealed class CorruptPickleTests
         finally
         {
             foreach (var storage in calls.Storages) storage.Dispose();
+            foreach (var tensor in calls.Tensors) tensor.Dispose();
         }
     }
 
     [Fact]
     public void EveryTruncationIsACheckpointException()
     {
-        using var scope = new TensorScope();
         Assert.IsType<PickleDict>(Load(FixturePickle));
         for (var length = 0; length < FixturePickle.Length; length += 1009)
         {
-            using var inner = new TensorScope();
             var error = Record.Exception(() => Load(FixturePickle[..length]));
             Assert.True(error is CheckpointException, $"truncating to {length} bytes gave {error?.GetType().Name ?? "no error"}: {error?.Message}");
         }
@@ -55,7 +54,6 @@ public sealed class CorruptPickleTests
         var random = new Random(1234);
         for (var trial = 0; trial < 100; trial++)
         {
-            using var scope = new TensorScope();
             var damaged = (byte[])FixturePickle.Clone();
             for (var flips = 0; flips < 3; flips++) damaged[random.Next(damaged.Length)] = (byte)random.Next(256);
             var error = Record.Exception(() => Load(damaged));

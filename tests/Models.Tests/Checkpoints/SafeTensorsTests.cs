@@ -1,7 +1,7 @@
 using System.Text;
-using Dsl.Runtime;
 using Dsl.Runtime.Checkpoints;
 using Xunit;
+using static TorchSharp.torch;
 
 namespace Dsl.Models.Tests.Checkpoints;
 
@@ -9,19 +9,21 @@ public sealed class SafeTensorsTests
 {
     private static List<KeyValuePair<string, Tensor>> SampleTensors() =>
     [
-        new("weight", Tensor.FromArray(new[] { 1.5f, -2f, 0.25f, 8f, 3f, -1f }, 2, 3)),
-        new("half", Tensor.FromArray(new[] { (Half)0.5, (Half)(-3) }, 2)),
-        new("double", Tensor.FromArray(new[] { Math.PI }, 1)),
-        new("steps", Tensor.FromArray(new[] { 42L })),
-        new("mask", Tensor.FromArray(new[] { true, false, true }, 3)),
-        new("scalar", Tensor.Scalar(2.5, DType.Float64)),
-        new("empty", Tensor.Zeros([0, 4])),
+        new("weight", tensor(new[] { 1.5f, -2f, 0.25f, 8f, 3f, -1f }, [2, 3])),
+        new("half", tensor(new[] { 0.5f, -3f }).to_type(ScalarType.Float16)),
+        new("brain", tensor(new[] { 0.75f, -1.25f, 4f }).to_type(ScalarType.BFloat16)),
+        new("double", tensor(new[] { Math.PI })),
+        new("steps", tensor(new[] { 42L })),
+        new("mask", tensor(new[] { true, false, true })),
+        new("scalar", tensor(2.5, ScalarType.Float64)),
+        new("empty", zeros([0, 4])),
+        new("transposed", arange(6, ScalarType.Float32).reshape(2, 3).t()),
     ];
 
     [Fact]
     public void RoundTripKeepsValuesTypesAndMetadata()
     {
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
         using var temp = new TempFolder();
         var path = temp.File("model.safetensors");
         var tensors = SampleTensors();
@@ -30,21 +32,23 @@ public sealed class SafeTensorsTests
         var headerLength = BitConverter.ToUInt64(File.ReadAllBytes(path), 0);
         Assert.Equal(0UL, headerLength % 8);
 
-        var read = SafeTensors.Read(path);
+        using var read = SafeTensors.Read(path);
         Assert.Equal("bLResNet-50", read.Metadata["arch"]);
         Assert.Equal(tensors.Select(t => t.Key), read.Tensors.Select(t => t.Key));
         foreach (var (expected, actual) in tensors.Zip(read.Tensors))
         {
-            Assert.Equal(expected.Value.DType, actual.Value.DType);
-            Assert.Equal(expected.Value.Shape, actual.Value.Shape);
-            Assert.Equal(expected.Value.ToBytes(), actual.Value.ToBytes());
+            Assert.Equal(expected.Value.dtype, actual.Value.dtype);
+            Assert.Equal(expected.Value.shape, actual.Value.shape);
+            Assert.Equal(TensorValues.Bytes(expected.Value), TensorValues.Bytes(actual.Value));
         }
+        // The transposed view is stored row-major, as its values read, not in its storage's order.
+        Assert.Equal([0f, 3, 1, 4, 2, 5], TensorValues.Floats(read.Tensors[^1].Value));
     }
 
     [PythonTorchFact]
     public void AnIndependentReaderAgrees()
     {
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
         using var temp = new TempFolder();
         var path = temp.File("model.safetensors");
         var tensors = SampleTensors();
@@ -55,9 +59,8 @@ public sealed class SafeTensorsTests
         foreach (var (name, tensor) in tensors)
         {
             var python = summary.GetProperty("tensors").GetProperty(name);
-            Assert.Equal(tensor.Shape, python.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()));
-            using var asDouble = tensor.To(DType.Float64);
-            Assert.Equal(asDouble.ToArray<double>(), python.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
+            Assert.Equal(tensor.shape, python.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()));
+            Assert.Equal(TensorValues.Doubles(tensor), python.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
         }
     }
 
@@ -90,5 +93,17 @@ public sealed class SafeTensorsTests
         File.WriteAllBytes(path, [.. BitConverter.GetBytes(1000UL), .. "{}"u8.ToArray()]);
         var error = Assert.Throws<CheckpointException>(() => SafeTensors.Read(path));
         Assert.Contains("declares a 1000-byte header", error.Message);
+    }
+
+    [Fact]
+    public void ATypeSafetensorsCannotHoldIsRefusedAndNothingIsWritten()
+    {
+        using var scope = NewDisposeScope();
+        using var temp = new TempFolder();
+        var path = temp.File("complex.safetensors");
+        var error = Assert.Throws<CheckpointException>(() =>
+            SafeTensors.Write(path, [new("z", complex(ones(2), zeros(2)))]));
+        Assert.Contains("'z'", error.Message);
+        Assert.Empty(Directory.GetFiles(temp.Path));
     }
 }

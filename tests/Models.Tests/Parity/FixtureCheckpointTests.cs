@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Dsl.Definitions;
 using Dsl.Models.Tests.Checkpoints;
-using Dsl.Runtime;
+using static TorchSharp.torch;
 using Dsl.Runtime.Checkpoints;
 using Dsl.Runtime.Parity;
 using Xunit;
@@ -21,14 +21,14 @@ public sealed class FixtureCheckpointTests
         var parameters = document.RootElement.GetProperty("parameters").GetInt64();
 
         using var model = ModelCatalog.Get("bLResNet-50-tiny").Create();
-        Assert.Equal(parameters, model.ParameterCount());
+        Assert.Equal(parameters, model.parameters().Sum(p => p.numel()));
         var report = Checkpoint.LoadInto(model, TestPaths.FixtureCheckpoint);
         Assert.True(report.IsExact, report.ToString());
 
-        model.Eval();
-        using var scope = new TensorScope();
-        using var noGrad = new NoGradScope();
-        var logits = model.Forward(ReferenceFill.Input(2, 3, 64, 64)).To(DType.Float64).ToArray<double>();
+        model.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var logits = model.call(ReferenceFill.Input(2, 3, 64, 64)).to(float64).data<double>().ToArray();
 
         Assert.Equal(expected.Length, logits.Length);
         double difference = 0, norm = 0;

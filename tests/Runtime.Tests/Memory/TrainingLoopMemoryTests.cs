@@ -1,5 +1,5 @@
-using Dsl.Runtime.Nn;
-using Dsl.Runtime.Optim;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using Dsl.Runtime.Tests.Support;
 using Xunit.Abstractions;
 
@@ -7,48 +7,43 @@ namespace Dsl.Runtime.Tests.Memory;
 
 public class TrainingLoopMemoryTests(ITestOutputHelper output)
 {
-    private sealed class SmallConvNet : Module<Tensor, Tensor>
+    private sealed class SmallConvNet : nn.Module<Tensor, Tensor>
     {
-        private readonly Conv2d conv1 , conv2;
-        private readonly BatchNorm2d bn1, bn2;
-        private readonly Linear fc;
+        private readonly Conv2d conv1 = nn.Conv2d(1, 8, 3, padding: 1, bias: false);
+        private readonly BatchNorm2d bn1 = nn.BatchNorm2d(8);
+        private readonly Conv2d conv2 = nn.Conv2d(8, 16, 3, stride: 2, padding: 1, bias: false);
+        private readonly BatchNorm2d bn2 = nn.BatchNorm2d(16);
+        private readonly Linear fc = nn.Linear(16, 10);
 
-        public SmallConvNet()
-        {
-            conv1 = RegisterModule("conv1", new Conv2d(1, 8, 3, padding: 1, bias: false));
-            bn1 = RegisterModule("bn1", new BatchNorm2d(8));
-            conv2 = RegisterModule("conv2", new Conv2d(8, 16, 3, stride: 2, padding: 1, bias: false));
-            bn2 = RegisterModule("bn2", new BatchNorm2d(16));
-            fc = RegisterModule("fc", new Linear(16, 10));
-        }
+        public SmallConvNet() : base(nameof(SmallConvNet)) => RegisterComponents();
 
-        public override Tensor Forward(Tensor input)
+        public override Tensor forward(Tensor input)
         {
-            using var scope = new TensorScope();
-            var x = bn1.Forward(conv1.Forward(input)).ReluInPlace();
-            x = bn2.Forward(conv2.Forward(x)).ReluInPlace();
-            x = Functional.AdaptiveAvgPool2d(x, 1, 1).Flatten(1);
-            return scope.MoveOut(fc.Forward(x));
+            using var scope = NewDisposeScope();
+            var x = bn1.call(conv1.call(input)).relu_();
+            x = bn2.call(conv2.call(x)).relu_();
+            x = nn.functional.adaptive_avg_pool2d(x, 1).flatten(1);
+            return fc.call(x).MoveToOuterDisposeScope();
         }
     }
 
     [Fact]
     public void TwoThousandTrainingStepsKeepResidentMemoryFlat()
     {
-        Torch.ManualSeed(3);
+        manual_seed(3);
         using var net = new SmallConvNet();
-        using var sgd = new Sgd(net, 0.01, momentum: 0.9, weightDecay: 1e-4, nesterov: true);
-        using var input = Tensor.Randn([8, 1, 16, 16]);
-        using var target = Tensor.FromArray(new long[] { 0, 1, 2, 3, 4, 5, 6, 7 }, 8);
+        using var sgd = optim.SGD(net.parameters(), 0.01, momentum: 0.9, weight_decay: 1e-4, nesterov: true);
+        using var input = randn(8, 1, 16, 16);
+        using var target = tensor(new long[] { 0, 1, 2, 3, 4, 5, 6, 7 });
 
         double Step()
         {
-            using var scope = new TensorScope();
-            sgd.ZeroGrad();
-            var loss = Functional.CrossEntropy(net.Forward(input), target);
-            loss.Backward();
-            sgd.Step();
-            return loss.Item();
+            using var scope = NewDisposeScope();
+            sgd.zero_grad();
+            var loss = nn.functional.cross_entropy(net.call(input), target);
+            loss.backward();
+            sgd.step();
+            return loss.item<float>();
         }
 
         var firstLoss = 0.0;

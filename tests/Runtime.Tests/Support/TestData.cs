@@ -15,7 +15,4 @@ internal static class TestData
         Uniform(seed, count, low, high).Select(v => (float)v).ToArray();
 
     public static int Count(params long[] shape) => (int)shape.Aggregate(1L, (a, b) => a * b);
-
-    /// <summary>A float64 tensor of uniform values with the given shape.</summary>
-    public static Tensor Tensor64(int seed, params long[] shape) => Tensor.FromArray(Uniform(seed, Count(shape)), shape);
 }

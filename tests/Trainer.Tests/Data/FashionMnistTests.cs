@@ -12,8 +12,14 @@ public sealed class FashionMnistTests
         Assert.Equal(10000, test.Count);
         Assert.Equal(10, test.ClassNames.Count);
         Assert.Equal((1, 28, 28), (test.Channels, test.Height, test.Width));
-        // Every class appears 1000 times in the test split.
+        // Every class appears 1000 times in the test split, and the split starts with an ankle boot.
         Assert.All(Enumerable.Range(0, 10), c => Assert.Equal(1000, Enumerable.Range(0, test.Count).Count(i => test.LabelOf(i) == c)));
+        Assert.Equal("Ankle boot", test.ClassNames[test.LabelOf(0)]);
+        // Sample 1 is its IDX bytes scaled to [0, 1] and normalized, row by row.
+        var (_, raw) = IdxFile.Read(Path.Combine(FashionMnist.DefaultFolder, "t10k-images-idx3-ubyte.gz"), 3);
+        var pixels = new float[28 * 28];
+        test.Load(1, new SplitMix64(0), pixels);
+        for (var i = 0; i < pixels.Length; i++) Assert.Equal((raw[784 + i] / 255f - 0.2860f) / 0.3530f, pixels[i], tolerance: 1e-5f);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
-using Dsl.Runtime;
 using Dsl.Runtime.Data;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Dsl.Trainer.Tests.Data;
 
@@ -12,9 +13,9 @@ public sealed class TransformTests
         var image = new ImageBuffer(3, 13, 17);
         for (var i = 0; i < image.Data.Length; i++) image.Data[i] = (float)random.NextDouble();
         var ours = Resampling.Bilinear(image, 8, 29);
-        using var scope = new TensorScope();
-        var input = Tensor.FromArray(image.Data, 1, 3, 13, 17);
-        var expected = Functional.Interpolate(input, 8, 29, InterpolationMode.Bilinear).ToArray<float>();
+        using var scope = NewDisposeScope();
+        var input = tensor(image.Data, [1, 3, 13, 17]);
+        var expected = nn.functional.interpolate(input, [8, 29], mode: InterpolationMode.Bilinear, align_corners: false).data<float>().ToArray();
         for (var i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - ours.Data[i]) < 1e-5, $"{i}: {expected[i]} vs {ours.Data[i]}");
     }
 

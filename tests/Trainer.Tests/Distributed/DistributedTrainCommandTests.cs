@@ -41,8 +41,8 @@ public sealed class DistributedTrainCommandTests : IDisposable
 
     private static int EpochOf(string checkpoint)
     {
-        using var scope = new Dsl.Runtime.TensorScope();
-        return TrainingCheckpoint.Load(checkpoint).Epoch;
+        using var loaded = TrainingCheckpoint.Load(checkpoint);
+        return loaded.Progress.Epoch;
     }
 
     private static (int Code, string Output) Dsl(params string[] args)

@@ -1,64 +1,70 @@
 using System.Text;
-using Dsl.Runtime;
-using Dsl.Runtime.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Dsl.Trainer.Tests.Distributed;
 
 /// <summary>
-/// A minimal state-dict file for the multi-process checks: written to a temporary name and renamed, so a
+/// A minimal state-dict file for the multi-process checks: written to a temporary name, flushed and renamed, so a
 /// reader sees either the previous complete file or the new complete one.
 /// </summary>
 public static class TinyCheckpoint
 {
-    private const string Magic = "DSLTINY1";
+    private const string Magic = "DSLTINY2";
 
-    public static void Write(Module module, string path)
+    public static void Write(nn.Module module, int step, string path)
     {
         var temporary = path + ".tmp";
-        using (var stream = File.Create(temporary))
-        using (var writer = new BinaryWriter(stream, Encoding.UTF8))
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
         {
-            var entries = module.StateDict();
-            writer.Write(Magic);
-            writer.Write(entries.Count);
-            foreach (var (name, tensor) in entries)
+            using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
             {
-                writer.Write(name);
-                writer.Write((int)tensor.DType);
-                var shape = tensor.Shape;
-                writer.Write(shape.Length);
-                foreach (var dim in shape) writer.Write(dim);
-                var bytes = tensor.ToBytes();
-                writer.Write(bytes.Length);
-                writer.Write(bytes);
+                var entries = module.state_dict();
+                writer.Write(Magic);
+                writer.Write(step);
+                writer.Write(entries.Count);
+                foreach (var (name, tensor) in entries)
+                {
+                    writer.Write(name);
+                    writer.Write((int)tensor.dtype);
+                    writer.Write(tensor.ndim);
+                    foreach (var dim in tensor.shape) writer.Write(dim);
+                    var bytes = tensor.contiguous().bytes.ToArray();
+                    writer.Write(bytes.Length);
+                    writer.Write(bytes);
+                }
+                writer.Write(Magic);
             }
-            writer.Write(Magic);
+            stream.Flush(flushToDisk: true);
         }
         File.Move(temporary, path, overwrite: true);
     }
 
-    /// <summary>Reads every tensor; a truncated or corrupt file is an exception naming the file.</summary>
-    public static List<KeyValuePair<string, Tensor>> Read(string path)
+    /// <summary>The step and every tensor; a truncated or corrupt file is an exception naming the file.</summary>
+    public static (int Step, Dictionary<string, Tensor> Entries) Read(string path)
     {
         using var stream = File.OpenRead(path);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
         try
         {
             if (reader.ReadString() != Magic) throw new InvalidDataException($"{path} is not a tiny checkpoint");
+            var step = reader.ReadInt32();
             var count = reader.ReadInt32();
-            var result = new List<KeyValuePair<string, Tensor>>();
+            var entries = new Dictionary<string, Tensor>();
             for (var i = 0; i < count; i++)
             {
                 var name = reader.ReadString();
-                var dtype = (DType)reader.ReadInt32();
-                var shape = new long[reader.ReadInt32()];
+                var dtype = (ScalarType)reader.ReadInt32();
+                var shape = new long[reader.ReadInt64()];
                 for (var d = 0; d < shape.Length; d++) shape[d] = reader.ReadInt64();
-                var bytes = reader.ReadBytes(reader.ReadInt32());
-                result.Add(new(name, Tensor.FromBytes(bytes, dtype, shape)));
+                var tensor = empty(shape, dtype);
+                tensor.bytes = reader.ReadBytes(reader.ReadInt32());
+                entries[name] = tensor;
             }
             if (reader.ReadString() != Magic || stream.Position != stream.Length)
                 throw new InvalidDataException($"{path} has a damaged end");
-            return result;
+            return (step, entries);
         }
         catch (EndOfStreamException e)
         {
@@ -66,13 +72,7 @@ public static class TinyCheckpoint
         }
     }
 
-    /// <summary>The sum of every floating-point parameter, printed by the writer so a reader can check what it loaded.</summary>
-    public static double Checksum(IEnumerable<KeyValuePair<string, Tensor>> entries)
-    {
-        var total = 0.0;
-        foreach (var (_, tensor) in entries)
-            if (tensor.DType == DType.Float32)
-                foreach (var value in tensor.ToArray<float>()) total += value;
-        return total;
-    }
+    /// <summary>The sum of every float32 entry, printed by the writer so a reader can check what it loaded.</summary>
+    public static double Checksum(IEnumerable<KeyValuePair<string, Tensor>> entries) =>
+        entries.Where(e => e.Value.dtype == ScalarType.Float32).Sum(e => e.Value.to(ScalarType.Float64).sum().item<double>());
 }

@@ -1,45 +1,40 @@
-using Dsl.Runtime;
-using Dsl.Runtime.Distributed;
-using Dsl.Runtime.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Dsl.Trainer.Tests.Distributed;
 
-public enum TinyNorm { None, BatchNorm, SyncBatchNorm }
+public enum TinyNorm { None, BatchNorm }
 
-/// <summary>A small conv net built from the runtime's layers (conv, batch norm, linear) for data-parallel checks.</summary>
-public sealed class TinyConvNet : Module<Tensor, Tensor>
+/// <summary>A small conv net (conv, batch norm, linear) for the data-parallel checks.</summary>
+public sealed class TinyConvNet : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d conv1;
-    private readonly Module<Tensor, Tensor>? norm1;
+    private readonly BatchNorm2d? bn1;
     private readonly Conv2d conv2;
-    private readonly Module<Tensor, Tensor>? norm2;
-    private readonly Linear head;
+    private readonly BatchNorm2d? bn2;
+    private readonly Linear fc;
 
-    public TinyConvNet(TinyNorm norm, int width = 8, int classes = 10)
+    public TinyConvNet(TinyNorm norm, int width = 8, int classes = 10) : base(nameof(TinyConvNet))
     {
-        conv1 = RegisterModule("conv1", new Conv2d(3, width, 3, padding: 1, bias: norm == TinyNorm.None));
-        norm1 = RegisterModule("bn1", Norm(norm, width));
-        conv2 = RegisterModule("conv2", new Conv2d(width, 2 * width, 3, stride: 2, padding: 1, bias: norm == TinyNorm.None));
-        norm2 = RegisterModule("bn2", Norm(norm, 2 * width));
-        head = RegisterModule("fc", new Linear(2 * width, classes));
+        var batchNorm = norm == TinyNorm.BatchNorm;
+        conv1 = nn.Conv2d(3, width, 3, padding: 1, bias: !batchNorm);
+        bn1 = batchNorm ? nn.BatchNorm2d(width) : null;
+        conv2 = nn.Conv2d(width, 2 * width, 3, stride: 2, padding: 1, bias: !batchNorm);
+        bn2 = batchNorm ? nn.BatchNorm2d(2 * width) : null;
+        fc = nn.Linear(2 * width, classes);
+        RegisterComponents();
     }
 
-    private static Module<Tensor, Tensor>? Norm(TinyNorm norm, int channels) => norm switch
+    public override Tensor forward(Tensor input)
     {
-        TinyNorm.BatchNorm => new BatchNorm2d(channels),
-        TinyNorm.SyncBatchNorm => new SyncBatchNorm2d(channels),
-        _ => null,
-    };
-
-    public override Tensor Forward(Tensor input)
-    {
-        using var scope = new TensorScope();
-        var x = conv1.Forward(input);
-        if (norm1 is not null) x = norm1.Forward(x);
-        x = x.Relu();
-        x = conv2.Forward(x);
-        if (norm2 is not null) x = norm2.Forward(x);
-        x = x.Relu().Mean([2, 3], keepDim: false);
-        return scope.MoveOut(head.Forward(x));
+        using var scope = NewDisposeScope();
+        var x = conv1.call(input);
+        if (bn1 is not null) x = bn1.call(x);
+        x = x.relu();
+        x = conv2.call(x);
+        if (bn2 is not null) x = bn2.call(x);
+        x = x.relu().mean([2, 3]);
+        return fc.call(x).MoveToOuterDisposeScope();
     }
 }

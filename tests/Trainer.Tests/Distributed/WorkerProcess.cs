@@ -1,10 +1,32 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using Dsl.Runtime.Distributed;
 
 namespace Dsl.Trainer.Tests.Distributed;
 
-/// <summary>Finds and starts the worker console (Worker/Dsl.Distributed.Worker.csproj, built with this project).</summary>
-internal static class WorkerProcess
+/// <summary>
+/// Starts the worker console (Worker/Dsl.Distributed.Worker.csproj, built with this project) alone or as the ranks
+/// of an mpirun job, collecting its output, and never waits longer than told.
+/// </summary>
+internal sealed class WorkerProcess : IDisposable
 {
+    private readonly Process process;
+    private readonly ConcurrentQueue<string> lines = new();
+
+    private WorkerProcess(string program, IEnumerable<string> arguments)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        info.Environment["OMP_NUM_THREADS"] = "1";
+        info.Environment["TERM"] = "dumb";
+        process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
     public static string Dll
     {
         get
@@ -24,13 +46,46 @@ internal static class WorkerProcess
     /// <summary>The command line that runs the worker with <paramref name="args"/>.</summary>
     public static string[] Command(params string[] args) => [DotnetHost, Dll, .. args];
 
-    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    /// <summary>One worker process, not launched by mpirun: a single process.</summary>
+    public static WorkerProcess Alone(params string[] args) => new(DotnetHost, [Dll, .. args]);
+
+    /// <summary>N workers as the ranks of one mpirun job, with the launcher's arguments.</summary>
+    public static WorkerProcess Ranks(int nproc, params string[] args) => new(LocalLauncher.Mpirun, LocalLauncher.Arguments(nproc, Command(args)));
+
+    public IReadOnlyList<string> Lines => [.. lines];
+
+    public string Output => string.Join('\n', lines);
+
+    public int ExitCode => process.ExitCode;
+
+    /// <summary>Waits for the exit; kills the process tree and throws when it takes longer than <paramref name="timeout"/>.</summary>
+    public int WaitForExit(TimeSpan timeout)
     {
-        var info = new ProcessStartInfo(DotnetHost) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Dll);
-        foreach (var argument in args) info.ArgumentList.Add(argument);
-        foreach (var (key, value) in environment) info.Environment[key] = value;
-        info.Environment["OMP_NUM_THREADS"] = "1";
-        return Process.Start(info)!;
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the worker did not finish within {timeout.TotalSeconds} s; output:\n{Output}");
+        }
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+
+    /// <summary>Waits until a line contains <paramref name="text"/>; false after <paramref name="timeout"/> or once the process ended without it.</summary>
+    public bool WaitForLine(string text, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (lines.Any(line => line.Contains(text, StringComparison.Ordinal))) return true;
+            if (process.HasExited) return lines.Any(line => line.Contains(text, StringComparison.Ordinal));
+            Thread.Sleep(50);
+        }
+        return false;
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited) process.Kill(entireProcessTree: true);
+        process.Dispose();
     }
 }

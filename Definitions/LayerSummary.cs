@@ -1,4 +1,0 @@
-namespace Dsl.Definitions;
-
-/// <summary>One row of a model summary: a module (by state-dict prefix), its kind, output shape for one image and cost.</summary>
-public sealed record LayerSummary(string Name, string Kind, IReadOnlyList<long> OutputShape, long Parameters, long MultiplyAdds);

@@ -1,0 +1,18 @@
+namespace Dsl.Runtime.Models;
+
+/// <summary>
+/// A generated model: its canonical name, family and block, the input it was declared for, its figures at
+/// that input (trainable parameters; multiply-adds of convolutions and linear layers) and a factory.
+/// </summary>
+public sealed record ModelInfo(
+    string Name,
+    string Family,
+    string Block,
+    int InputChannels,
+    int InputHeight,
+    int InputWidth,
+    int Classes,
+    long ParameterCount,
+    long MultiplyAdds,
+    IReadOnlyList<LayerSummary> Layers,
+    Func<nn.Module<Tensor, Tensor>> Create);
