@@ -32,7 +32,7 @@ public sealed class TrainingFlags
     public Option<int?> Threads { get; } = new("--threads") { Description = "libtorch compute threads (all cores)" };
     public Option<bool> ChannelsLast { get; } = new("--channels-last") { Description = "run convolutions in NHWC layout" };
     public Option<int> Nproc { get; } = new("--nproc")
-    { Description = "data-parallel ranks to start on this machine (torchrun-style launchers set RANK/WORLD_SIZE instead)", DefaultValueFactory = _ => 1 };
+    { Description = "data-parallel ranks to start on this machine through mpirun (or start ranks with mpirun yourself)", DefaultValueFactory = _ => 1 };
     public Option<string> DistBackend { get; } = new("--dist-backend")
     { Description = "collective backend of data-parallel training (Open MPI)", DefaultValueFactory = _ => "mpi" };
     public Option<bool> SyncBatchNorm { get; } = new("--sync-bn") { Description = "batch-norm statistics over all ranks' batches" };
