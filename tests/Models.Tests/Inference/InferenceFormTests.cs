@@ -26,7 +26,7 @@ public sealed class InferenceFormTests(ITestOutputHelper output)
         { "ResNeXt-50-32x4d", 64, MemoryFormat.ChannelsLast },
         { "SE-ResNeXt-50-32x4d", 64, MemoryFormat.Contiguous },
         { "bLSEResNeXt-50-32x4d", 64, MemoryFormat.ChannelsLast },
-        { "ScaleNet-50", 112, MemoryFormat.ChannelsLast },
+        { "ScaleNet-50", 224, MemoryFormat.ChannelsLast },
     };
 
     [Theory]
@@ -60,6 +60,7 @@ public sealed class InferenceFormTests(ITestOutputHelper output)
     {
         using var scope = NewDisposeScope();
         var info = ModelCatalog.Get(name);
+        random.manual_seed(3);
         using var model = info.Create();
         TrainedState.Apply(model, seed: 3);
         model.eval();
@@ -70,15 +71,19 @@ public sealed class InferenceFormTests(ITestOutputHelper output)
         var actual = form.call(images);
 
         Assert.Equal(ScalarType.Float32, actual.dtype);
-        var top1 = Agreement.Top1(actual, expected);
         var error = Agreement.RelativeError(actual, expected);
-        output.WriteLine($"{name} bf16: top-1 agreement {top1:P2}, relative error {error:E2}");
-        Assert.True(top1 >= 0.995, $"{name}: top-1 agrees on {top1:P2} of the batch");
         Assert.True(error <= BFloat16Tolerance, $"{name}: relative error {error:E2} above {BFloat16Tolerance:E0}");
+        // Rows the float32 model decides by more than twice the largest bf16 error seen here must keep their class.
+        var margin = 2 * BFloat16Tolerance * expected.abs().max().ToDouble();
+        var (rows, top1) = Agreement.DecisiveTop1(actual, expected, margin);
+        output.WriteLine($"{name} bf16: relative error {error:E2}, top-1 agreement {Agreement.Top1(actual, expected):P2} of all rows, " +
+                         $"{top1:P2} of {rows} decisive rows");
+        Assert.True(rows >= images.shape[0] / 4, $"{name}: only {rows} rows are decisive; the check would be vacuous");
+        Assert.True(top1 >= 0.995, $"{name}: top-1 agrees on {top1:P2} of the decisive rows");
     }
 
-    /// <summary>bfloat16 keeps 8 bits of mantissa (relative rounding 2^-9); through tens of layers the logits move a few percent at most.</summary>
-    private const double BFloat16Tolerance = 5e-2;
+    /// <summary>bfloat16 keeps 8 bits of mantissa (relative rounding 2^-9); through these networks the logits moved at most 2.1e-2 of their largest value.</summary>
+    private const double BFloat16Tolerance = 3e-2;
 
     [Fact]
     public void FormIsASnapshotOfTheRunningStatistics()
