@@ -24,7 +24,7 @@ internal static class ModelEmitter
         w.Line("/// Input " + n.Input + ", " + Grouped(n.ParameterCount) + " parameters, " + Grouped(n.MultiplyAdds) + " multiply-adds.");
         w.Line("/// </summary>");
         w.Line("[GeneratedCode(\"Dsl.Generator\", \"1.0.0\")]");
-        w.Open("public sealed partial class " + n.ClassName + " : Module");
+        w.Open("public sealed partial class " + n.ClassName + " : Module, IHasInferenceForm");
         EmitConstants(w, n);
         w.Line();
         EmitProperties(w, n);
@@ -35,6 +35,8 @@ internal static class ModelEmitter
         EmitConstructor(w, n);
         w.Line();
         EmitForward(w, n);
+        w.Line();
+        InferenceEmitter.Emit(w, n);
         w.Close();
         return w.ToString();
     }
@@ -123,7 +125,7 @@ internal static class ModelEmitter
         yield return ("Fc", "Linear", "fc");
     }
 
-    private static string Property(string stageName) => "Layer" + stageName.Substring("layer".Length);
+    internal static string Property(string stageName) => "Layer" + stageName.Substring("layer".Length);
 
     private static void EmitConstructor(CodeWriter w, NetworkDescription n)
     {

@@ -57,7 +57,7 @@ public sealed class ScaleBlock : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Back to the block's size: nearest where the size divides evenly, bilinear otherwise (as the original decides per call).</summary>
-    private static Tensor Upsample(Tensor t, long height, long width) =>
+    internal static Tensor Upsample(Tensor t, long height, long width) =>
         height % t.shape[2] == 0 && width % t.shape[3] == 0
             ? nn.functional.interpolate(t, size: [height, width], mode: InterpolationMode.Nearest)
             : nn.functional.interpolate(t, size: [height, width], mode: InterpolationMode.Bilinear, align_corners: false);

@@ -1,0 +1,125 @@
+using System.Collections.Generic;
+using Dsl.Generator.Description;
+using static Dsl.Generator.Emit.Literals;
+
+namespace Dsl.Generator.Emit;
+
+/// <summary>
+/// Writes a model's inference form into its class: <c>ForInference</c> and a nested <c>Inference</c> module
+/// whose children are the model's convolutions with their batch norms folded in (Dsl.Runtime.Inference does
+/// the folding) and whose forward follows the model's, under inference mode, converting its input once.
+/// </summary>
+internal static class InferenceEmitter
+{
+    public static void Emit(CodeWriter w, NetworkDescription n)
+    {
+        w.Line("/// <summary>");
+        w.Line("/// The inference form of this model as it stands now: each batch norm folded into its convolution with the");
+        w.Line("/// running statistics (eval semantics), weights cast and laid out once. Later training does not change it.");
+        w.Line("/// </summary>");
+        w.Line("public Inference ForInference(InferencePrecision precision, MemoryFormat format) => new(this, new InferenceLayout(precision, format));");
+        w.Line();
+        w.Line("Module IHasInferenceForm.ForInference(InferencePrecision precision, MemoryFormat format) => ForInference(precision, format);");
+        w.Line();
+        w.Line("/// <summary>" + DocText(n.Name) + " for inference: float32 NCHW images in, float32 logits out, no autograd.</summary>");
+        w.Open("public sealed class Inference : Module");
+        foreach (var (property, type, key) in Children(n))
+            w.Line("[field: ComponentName(Name = " + String(key) + ")] public " + type + " " + property + " { get; }");
+        w.Line("public InferenceLayout Layout { get; }");
+        w.Line();
+        EmitConstructor(w, n);
+        w.Line();
+        EmitForward(w, n);
+        w.Close();
+    }
+
+    /// <summary>The children in the model's order, a folded convolution standing for each convolution and its batch norm.</summary>
+    private static IEnumerable<(string Property, string Type, string Key)> Children(NetworkDescription n)
+    {
+        yield return ("Conv1", "FusedConv", "conv1");
+        if (n.Stem.BigLittle)
+        {
+            yield return ("BConv0", "FusedConv", "b_conv0");
+            yield return ("LConv0", "FusedConv", "l_conv0");
+            yield return ("LConv1", "FusedConv", "l_conv1");
+            yield return ("LConv2", "FusedConv", "l_conv2");
+            yield return ("BlInit", "FusedConv", "bl_init");
+        }
+        foreach (var stage in n.Stages)
+        {
+            var type = stage.Kind switch
+            {
+                StageKind.BigLittle => "FusedBigLittle",
+                StageKind.Scale => "FusedScaleBlockSequence",
+                _ => "FusedBottleneckSequence",
+            };
+            yield return (ModelEmitter.Property(stage.Name), type, stage.Name);
+        }
+        yield return ("Fc", "ClassifierHead", "fc");
+    }
+
+    private static void EmitConstructor(CodeWriter w, NetworkDescription n)
+    {
+        w.Open("public Inference(" + n.ClassName + " model, InferenceLayout layout) : base(CanonicalName + \" inference\")");
+        w.Line("using var noGrad = Torch.no_grad();");
+        w.Line("Layout = layout;");
+        w.Line("Conv1 = " + Fold("Conv1", "Bn1", relu: true) + ";");
+        if (n.Stem.BigLittle)
+        {
+            w.Line("BConv0 = " + Fold("BConv0", "BnB0", relu: false) + ";");
+            w.Line("LConv0 = " + Fold("LConv0", "BnL0", relu: true) + ";");
+            w.Line("LConv1 = " + Fold("LConv1", "BnL1", relu: true) + ";");
+            w.Line("LConv2 = " + Fold("LConv2", "BnL2", relu: false) + ";");
+            w.Line("BlInit = " + Fold("BlInit", "BnBlInit", relu: true) + ";");
+        }
+        foreach (var stage in n.Stages)
+        {
+            var property = ModelEmitter.Property(stage.Name);
+            var build = stage.Kind switch
+            {
+                StageKind.BigLittle => "new FusedBigLittle(model." + property + ", layout)",
+                StageKind.Scale => "FusedScaleBlock.Sequence(model." + property + ", layout)",
+                _ => "FusedBottleneck.Sequence(model." + property + ", layout)",
+            };
+            w.Line(property + " = " + build + ";");
+        }
+        w.Line("Fc = new ClassifierHead(model.Fc);");
+        w.Line("RegisterComponents();");
+        w.Close();
+    }
+
+    private static string Fold(string conv, string norm, bool relu) =>
+        "FusedConv.Fold(model." + conv + ", model." + norm + ", layout, relu: " + Bool(relu) + ")";
+
+    private static void EmitForward(CodeWriter w, NetworkDescription n)
+    {
+        var stem = n.Stem;
+        w.Open("public override Tensor forward(Tensor input)");
+        w.Line("using var inference = Torch.inference_mode();");
+        w.Line("using var scope = Torch.NewDisposeScope();");
+        w.Line("// the input in the layout's precision and memory format, once");
+        w.Line("var x = Layout.Convert(input);");
+        w.Line("// conv1 " + stem.Kernel + "x" + stem.Kernel + "/" + stem.Stride + " with bn1, ReLU -> " + stem.Conv1Output);
+        w.Line("x = Conv1.call(x);");
+        if (stem.BigLittle)
+        {
+            w.Line("// bL stem: Big 3x3 (no ReLU) + Little 3x3, 3x3, 1x1 (no ReLU), added, ReLU, then 1x1 -> " + stem.Output);
+            w.Line("var big = BConv0.call(x);");
+            w.Line("var little = LConv2.call(LConv1.call(LConv0.call(x)));");
+            w.Line("x = BlInit.call(big.add_(little).relu_());");
+        }
+        if (stem.MaxPool)
+        {
+            w.Line("// max-pool 3x3/2 -> " + stem.Output);
+            w.Line("x = F.max_pool2d(x, kernel_size: 3, stride: 2, padding: 1);");
+        }
+        foreach (var stage in n.Stages)
+        {
+            w.Line("// " + stage.Name + " -> " + stage.Output);
+            w.Line("x = " + ModelEmitter.Property(stage.Name) + ".call(x);");
+        }
+        w.Line("// global average pool, flatten, fc, in float32 -> [N, " + n.Classes + "]");
+        w.Line("return Fc.call(x).MoveToOuterDisposeScope();");
+        w.Close();
+    }
+}

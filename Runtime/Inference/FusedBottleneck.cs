@@ -1,0 +1,39 @@
+using Dsl.Runtime.Blocks;
+
+namespace Dsl.Runtime.Inference;
+
+/// <summary>A bottleneck in inference form: three convolutions with their batch norms folded in, the shortcut likewise.</summary>
+public sealed class FusedBottleneck : nn.Module<Tensor, Tensor>
+{
+    [field: ComponentName(Name = "conv1")] public FusedConv Conv1 { get; }
+    [field: ComponentName(Name = "conv2")] public FusedConv Conv2 { get; }
+    [field: ComponentName(Name = "conv3")] public FusedConv Conv3 { get; }
+    [field: ComponentName(Name = "downsample")] public FusedShortcut? Downsample { get; }
+    [field: ComponentName(Name = "se_layer")] public FusedSqueezeExcitation? SeLayer { get; }
+    public bool LastRelu { get; }
+
+    public FusedBottleneck(Bottleneck block, InferenceLayout layout) : base(nameof(FusedBottleneck))
+    {
+        Conv1 = FusedConv.Fold(block.Conv1, block.Bn1, layout, relu: true);
+        Conv2 = FusedConv.Fold(block.Conv2, block.Bn2, layout, relu: true);
+        Conv3 = FusedConv.Fold(block.Conv3, block.Bn3, layout, relu: false);
+        Downsample = FusedShortcut.From(block.Downsample, layout);
+        SeLayer = block.SeLayer is null ? null : new FusedSqueezeExcitation(block.SeLayer, layout);
+        LastRelu = block.LastRelu;
+        RegisterComponents();
+    }
+
+    /// <summary>Each block of <paramref name="blocks"/> in inference form, in order.</summary>
+    public static BlockSequence<FusedBottleneck> Sequence(BlockSequence<Bottleneck> blocks, InferenceLayout layout) =>
+        new([.. blocks.Select(b => new FusedBottleneck(b, layout))]);
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var x = Conv3.call(Conv2.call(Conv1.call(input)));
+        if (SeLayer is not null) x = SeLayer.call(x);
+        x = x.add_(Downsample is null ? input : Downsample.call(input));
+        if (LastRelu) x = x.relu_();
+        return x.MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,56 @@
+namespace Dsl.Runtime.Inference;
+
+/// <summary>
+/// A convolution of an inference form: its batch norm folded in (or its own bias kept), then an optional
+/// in-place ReLU. Weight and bias are copies in the layout's precision and memory format, so later training
+/// of the model does not reach them. Keys are those of the convolution: weight, bias.
+/// </summary>
+public sealed class FusedConv : nn.Module<Tensor, Tensor>
+{
+    private readonly Tensor weight;
+    private readonly Tensor? bias;
+    private readonly long[] stride;
+    private readonly long[] padding;
+    private readonly long[] dilation;
+    private readonly long groups;
+
+    public bool Relu { get; }
+
+    private FusedConv(Conv2d conv, Tensor weight, Tensor? bias, InferenceLayout layout, bool relu) : base(nameof(FusedConv))
+    {
+        if (conv.padding is null || conv.padding_mode != PaddingModes.Zeros)
+            throw new ArgumentException("Only convolutions with explicit zero padding are folded.", nameof(conv));
+        this.weight = layout.Convert(weight);
+        this.bias = bias?.to(layout.DType);
+        stride = conv.stride;
+        padding = conv.padding;
+        dilation = conv.dilation;
+        groups = conv.groups;
+        Relu = relu;
+        RegisterComponents();
+    }
+
+    /// <summary>The convolution with the batch norm after it folded in.</summary>
+    public static FusedConv Fold(Conv2d conv, BatchNorm2d norm, InferenceLayout layout, bool relu)
+    {
+        var (weight, bias) = BatchNormFolding.Fold(conv, norm);
+        using (weight)
+        using (bias)
+            return new FusedConv(conv, weight, bias, layout, relu);
+    }
+
+    /// <summary>A convolution with no batch norm after it (squeeze-excitation), taken as it is.</summary>
+    public static FusedConv Copy(Conv2d conv, InferenceLayout layout, bool relu)
+    {
+        using var noGrad = no_grad();
+        using var weight = conv.weight.detach().clone();
+        using var bias = conv.bias?.detach().clone();
+        return new FusedConv(conv, weight, bias, layout, relu);
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        var output = nn.functional.conv2d(input, weight, bias, stride, padding, dilation, groups);
+        return Relu ? output.relu_() : output;
+    }
+}

@@ -1,0 +1,54 @@
+using Dsl.Runtime.Blocks;
+
+namespace Dsl.Runtime.Inference;
+
+/// <summary>
+/// ScaleNet's SA block in inference form. Each branch's batch norm comes after its upsample in the model
+/// (conv, upsample, BN) and is folded into the convolution before the upsample, which is exact
+/// (<see cref="BatchNormFolding"/>); the ReLU stays after the concatenation, as bilinear upsampling does not commute with it.
+/// </summary>
+public sealed class FusedScaleBlock : nn.Module<Tensor, Tensor>
+{
+    [field: ComponentName(Name = "downsample")] public FusedShortcut? Downsample { get; }
+    [field: ComponentName(Name = "conv1")] public FusedConv Conv1 { get; }
+    [field: ComponentName(Name = "conv2")] public BranchList<FusedConv> Conv2 { get; }
+    [field: ComponentName(Name = "conv3")] public FusedConv Conv3 { get; }
+    public long Stride { get; }
+    public IReadOnlyList<ScaleBranch> Branches { get; }
+
+    public FusedScaleBlock(ScaleBlock block, InferenceLayout layout) : base(nameof(FusedScaleBlock))
+    {
+        Stride = block.Stride;
+        Branches = block.Branches;
+        Downsample = FusedShortcut.From(block.Downsample, layout);
+        Conv1 = FusedConv.Fold(block.Conv1, block.Bn1, layout, relu: true);
+        Conv2 = new BranchList<FusedConv>(Enumerable.Range(0, block.Branches.Count)
+            .Select(i => block.Conv2[i] is { } conv ? FusedConv.Fold(conv, block.Bn2[i]!, layout, relu: false) : null));
+        Conv3 = FusedConv.Fold(block.Conv3, block.Bn3, layout, relu: false);
+        RegisterComponents();
+    }
+
+    /// <summary>Each block of <paramref name="blocks"/> in inference form, in order.</summary>
+    public static BlockSequence<FusedScaleBlock> Sequence(BlockSequence<ScaleBlock> blocks, InferenceLayout layout) =>
+        new([.. blocks.Select(b => new FusedScaleBlock(b, layout))]);
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var x = Stride > 1 ? nn.functional.max_pool2d(input, Stride, Stride) : input;
+        var residual = Downsample is null ? x : Downsample.call(x);
+        var reduced = Conv1.call(x);
+        var outputs = new List<Tensor>(Branches.Count);
+        for (var i = 0; i < Branches.Count; i++)
+        {
+            var branch = Branches[i];
+            if (branch.Channels == 0) continue;
+            var t = branch.Scale > 1 ? nn.functional.max_pool2d(reduced, branch.Scale, branch.Scale) : reduced;
+            t = Conv2[i]!.call(t);
+            if (branch.Scale > 1) t = ScaleBlock.Upsample(t, reduced.shape[2], reduced.shape[3]);
+            outputs.Add(t);
+        }
+        var merged = (outputs.Count == 1 ? outputs[0] : cat(outputs, 1)).relu_();
+        return Conv3.call(merged).add_(residual).relu_().MoveToOuterDisposeScope();
+    }
+}
