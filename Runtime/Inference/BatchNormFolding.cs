@@ -1,3 +1,5 @@
+using TorchSharp.Modules;
+
 namespace Dsl.Runtime.Inference;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using Dsl.Runtime.Blocks;
 
+using TorchSharp.Modules;
+
 namespace Dsl.Runtime.Inference;
 
 /// <summary>A bL-module in inference form: both branches, the Little branch's expansion and the fusion block with batch norms folded in.</summary>
