@@ -35,21 +35,13 @@ public sealed class LibStdCxxCompat : Task
             try
             {
                 var bytes = File.ReadAllBytes(path);
-                switch (MarkWeak(bytes))
-                {
-                    case Outcome.Patched:
-                        // A new file, renamed over the old one, so a hard link into the NuGet cache is never written through.
-                        var temporary = path + ".compat";
-                        File.WriteAllBytes(temporary, bytes);
-                        File.Copy(temporary, path, overwrite: true);
-                        File.Delete(temporary);
-                        Log.LogMessage(MessageImportance.Normal, $"{path}: marked the {Version} requirement weak for this system's libstdc++.");
-                        break;
-                    case Outcome.NotRequired:
-                        break;
-                    case Outcome.AlreadyWeak:
-                        break;
-                }
+                if (!MarkWeak(bytes)) continue;
+                // The old file is unlinked and a new one takes its name, so a hard link into the NuGet cache is never written through.
+                var temporary = path + ".compat";
+                File.WriteAllBytes(temporary, bytes);
+                File.Delete(path);
+                File.Move(temporary, path);
+                Log.LogMessage(MessageImportance.Normal, $"{path}: marked the {Version} requirement weak for this system's libstdc++.");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {
@@ -59,9 +51,8 @@ public sealed class LibStdCxxCompat : Task
         return !Log.HasLoggedErrors;
     }
 
-    enum Outcome { Patched, AlreadyWeak, NotRequired }
-
-    static Outcome MarkWeak(byte[] elf)
+    /// <summary>Sets the weak flag on the requirement; false when the library does not ask for the version or already has the flag.</summary>
+    static bool MarkWeak(byte[] elf)
     {
         if (elf.Length < 64 || elf[0] != 0x7f || elf[1] != (byte)'E' || elf[2] != (byte)'L' || elf[3] != (byte)'F' || elf[4] != 2 || elf[5] != 1)
             throw new InvalidDataException("not a 64-bit little-endian ELF file");
@@ -82,18 +73,18 @@ public sealed class LibStdCxxCompat : Task
                     if (ReadName(elf, strings + ReadUInt32(elf, aux + 8)) == Version)
                     {
                         ushort flags = ReadUInt16(elf, aux + 4);
-                        if ((flags & VerFlagWeak) != 0) return Outcome.AlreadyWeak;
+                        if ((flags & VerFlagWeak) != 0) return false;
                         flags |= VerFlagWeak;
                         elf[aux + 4] = (byte)flags;
                         elf[aux + 5] = (byte)(flags >> 8);
-                        return Outcome.Patched;
+                        return true;
                     }
                     aux += ReadUInt32(elf, aux + 12);
                 }
                 offset += ReadUInt32(elf, offset + 12);
             }
         }
-        return Outcome.NotRequired;
+        return false;
     }
 
     static bool Contains(byte[] haystack, byte[] needle)
