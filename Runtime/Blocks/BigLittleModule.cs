@@ -28,9 +28,11 @@ public sealed class BigLittleModule : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var little = LittleE.call(Little.call(input));
-        var big = nn.functional.interpolate(Big.call(input), size: [little.shape[2], little.shape[3]], mode: InterpolationMode.Nearest);
-        var merged = big.add_(little).relu_();
+        var merged = Merge(Big.call(input), LittleE.call(Little.call(input)));
         return Fusion.call(merged).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The two branches joined: Big upsampled (nearest) to Little's size, added, ReLU.</summary>
+    internal static Tensor Merge(Tensor big, Tensor little) =>
+        nn.functional.interpolate(big, size: [little.shape[2], little.shape[3]], mode: InterpolationMode.Nearest).add_(little).relu_();
 }

@@ -45,26 +45,32 @@ public sealed class ScaleBlock : nn.Module<Tensor, Tensor>
         var outputs = new List<Tensor>(Branches.Count);
         for (var i = 0; i < Branches.Count; i++)
         {
-            var branch = Branches[i];
-            if (branch.Channels == 0) continue;
-            var t = branch.Scale > 1 ? nn.functional.max_pool2d(reduced, branch.Scale, branch.Scale) : reduced;
-            t = Conv2[i]!.call(t);
-            if (branch.Scale > 1) t = Upsample(t, reduced.shape[2], reduced.shape[3]);
-            outputs.Add(Bn2[i]!.call(t));
+            if (Branches[i].Channels == 0) continue;
+            outputs.Add(Bn2[i]!.call(Branches[i].Apply(reduced, Conv2[i]!)));
         }
         var merged = (outputs.Count == 1 ? outputs[0] : cat(outputs, 1)).relu_();
         return Bn3.call(Conv3.call(merged)).add_(residual).relu_().MoveToOuterDisposeScope();
     }
-
-    /// <summary>Back to the block's size: nearest where the size divides evenly, bilinear otherwise (as the original decides per call).</summary>
-    internal static Tensor Upsample(Tensor t, long height, long width) =>
-        height % t.shape[2] == 0 && width % t.shape[3] == 0
-            ? nn.functional.interpolate(t, size: [height, width], mode: InterpolationMode.Nearest)
-            : nn.functional.interpolate(t, size: [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
 }
 
 /// <summary>
 /// One branch of an SA block as the generator worked it out: max-pool by <paramref name="Scale"/>, then a
 /// <paramref name="Kernel"/>-sized convolution to <paramref name="Channels"/> (0: the branch is absent).
 /// </summary>
-public sealed record ScaleBranch(long Scale, long Channels, long Kernel);
+public sealed record ScaleBranch(long Scale, long Channels, long Kernel)
+{
+    /// <summary>The branch on the block's reduced map: pool, <paramref name="conv"/>, and back to the map's size.</summary>
+    public Tensor Apply(Tensor reduced, nn.Module<Tensor, Tensor> conv)
+    {
+        if (Scale == 1) return conv.call(reduced);
+        using var pooled = nn.functional.max_pool2d(reduced, Scale, Scale);
+        using var convolved = conv.call(pooled);
+        return Upsample(convolved, reduced.shape[2], reduced.shape[3]);
+    }
+
+    /// <summary>Back to the block's size: nearest where the size divides evenly, bilinear otherwise (as the original decides per call).</summary>
+    private static Tensor Upsample(Tensor t, long height, long width) =>
+        height % t.shape[2] == 0 && width % t.shape[3] == 0
+            ? nn.functional.interpolate(t, size: [height, width], mode: InterpolationMode.Nearest)
+            : nn.functional.interpolate(t, size: [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
+}

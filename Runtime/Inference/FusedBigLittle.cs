@@ -25,9 +25,7 @@ public sealed class FusedBigLittle : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var little = LittleE.call(Little.call(input));
-        var big = nn.functional.interpolate(Big.call(input), size: [little.shape[2], little.shape[3]], mode: InterpolationMode.Nearest);
-        var merged = big.add_(little).relu_();
+        var merged = BigLittleModule.Merge(Big.call(input), LittleE.call(Little.call(input)));
         return Fusion.call(merged).MoveToOuterDisposeScope();
     }
 }

@@ -41,12 +41,8 @@ public sealed class FusedScaleBlock : nn.Module<Tensor, Tensor>
         var outputs = new List<Tensor>(Branches.Count);
         for (var i = 0; i < Branches.Count; i++)
         {
-            var branch = Branches[i];
-            if (branch.Channels == 0) continue;
-            var t = branch.Scale > 1 ? nn.functional.max_pool2d(reduced, branch.Scale, branch.Scale) : reduced;
-            t = Conv2[i]!.call(t);
-            if (branch.Scale > 1) t = ScaleBlock.Upsample(t, reduced.shape[2], reduced.shape[3]);
-            outputs.Add(t);
+            if (Branches[i].Channels == 0) continue;
+            outputs.Add(Branches[i].Apply(reduced, Conv2[i]!));
         }
         var merged = (outputs.Count == 1 ? outputs[0] : cat(outputs, 1)).relu_();
         return Conv3.call(merged).add_(residual).relu_().MoveToOuterDisposeScope();

@@ -17,7 +17,7 @@ public readonly record struct InferenceLayout(InferencePrecision Precision, Memo
         using var scope = NewDisposeScope();
         var cast = tensor.to(DType);
         var laidOut = Format == MemoryFormat.ChannelsLast && cast.dim() == 4
-            ? cast.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)
+            ? cast.ToChannelsLast()
             : cast.contiguous();
         return laidOut.MoveToOuterDisposeScope();
     }
