@@ -79,14 +79,15 @@ public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, Te
         if (evaluateOnly) return Evaluate(model, data, device, inputSize, parse.GetValue(flags.ChannelsLast) || recipe.ChannelsLast);
 
         var logFolder = parse.GetValue(flags.LogDir) is { } logDir && isMaster ? Path.Combine(logDir, entry.Name) : null;
+        var epochs = Positive(parse.GetValue(flags.Epochs) ?? recipe.Epochs, "--epochs");
+        var learningRate = parse.GetValue(flags.LearningRate) ?? recipe.LearningRate;
         var options = new TrainingOptions
         {
-            Epochs = Positive(parse.GetValue(flags.Epochs) ?? recipe.Epochs, "--epochs"),
-            LearningRate = parse.GetValue(flags.LearningRate) ?? recipe.LearningRate,
+            Epochs = epochs,
+            LearningRate = learningRate,
             Momentum = parse.GetValue(flags.Momentum) ?? recipe.Momentum,
             WeightDecay = parse.GetValue(flags.WeightDecay) ?? recipe.WeightDecay,
-            Schedule = TrainingFlags.ParseSchedule(parse.GetValue(flags.Scheduler)!, parse.GetValue(flags.LearningRate) ?? recipe.LearningRate,
-                Positive(parse.GetValue(flags.Epochs) ?? recipe.Epochs, "--epochs")),
+            Schedule = TrainingFlags.ParseSchedule(parse.GetValue(flags.Scheduler)!, learningRate, epochs),
             Device = device,
             ChannelsLast = parse.GetValue(flags.ChannelsLast) || recipe.ChannelsLast,
             LogFolder = logFolder,
