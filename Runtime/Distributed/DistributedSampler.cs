@@ -6,7 +6,8 @@ namespace Dsl.Runtime.Distributed;
 /// Splits a data set among ranks as torch.utils.data.DistributedSampler does: every rank draws the same
 /// seeded permutation for an epoch, pads it by repeating its start to a multiple of the world size (or drops
 /// the tail), and takes every world-size-th index from its rank on. Shards are disjoint and of equal length.
-/// The permutation comes from a fixed SplitMix64 generator so that every process and .NET version agrees on it.
+/// The permutation is <see cref="SeededPermutation"/>, the one a single process shuffles with, so every process and
+/// .NET version agrees on it and one rank sees the order a single-process run would.
 /// </summary>
 public sealed class DistributedSampler : IEpochSampler
 {
@@ -50,26 +51,7 @@ public sealed class DistributedSampler : IEpochSampler
         return shard;
     }
 
-    /// <summary>The permutation of the whole data set that every rank shares for an epoch.</summary>
-    public int[] Permutation(int epoch)
-    {
-        var order = new int[DatasetSize];
-        for (var i = 0; i < order.Length; i++) order[i] = i;
-        if (!Shuffle) return order;
-        var state = Seed + (ulong)(uint)epoch * 0x9E3779B97F4A7C15UL;
-        for (var i = order.Length - 1; i > 0; i--)
-        {
-            var j = (int)(Next(ref state) % (ulong)(i + 1));
-            (order[i], order[j]) = (order[j], order[i]);
-        }
-        return order;
-    }
-
-    private static ulong Next(ref ulong state)
-    {
-        var z = state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    /// <summary>The permutation of the whole data set that every rank shares for an epoch (the loader's own shuffle).</summary>
+    public int[] Permutation(int epoch) =>
+        Shuffle ? SeededPermutation.ForEpoch(DatasetSize, Seed, epoch) : Enumerable.Range(0, DatasetSize).ToArray();
 }

@@ -6,6 +6,12 @@ namespace Dsl.Trainer.Tests.Distributed;
 public sealed class DistributedSamplerTests
 {
     [Fact]
+    public void OneRankSeesTheOrderOfASingleProcessRun()
+    {
+        Assert.Equal(Dsl.Runtime.Data.SeededPermutation.ForEpoch(50, seed: 9, epoch: 2), new DistributedSampler(50, 0, 1, seed: 9).Indices(epoch: 2));
+    }
+
+    [Fact]
     public void ShardsAreDisjointEqualAndPaddedFromTheStart()
     {
         const int size = 10, world = 3;
