@@ -46,20 +46,26 @@ public class TrainingLoopMemoryTests(ITestOutputHelper output)
             return loss.item<float>();
         }
 
+        // libtorch's and oneDNN's caches fill over the first few hundred steps.
         var firstLoss = 0.0;
-        for (var i = 0; i < 200; i++)
+        for (var i = 0; i < 500; i++)
         {
             var loss = Step();
             if (i == 0) firstLoss = loss;
         }
         var afterWarmUp = ResidentMemory.BytesAfterCollection();
+        var liveTensors = Tensor.TotalCount;
         var lastLoss = 0.0;
         for (var i = 0; i < 2000; i++) lastLoss = Step();
         var afterRun = ResidentMemory.BytesAfterCollection();
+        // Exact: every tensor a step makes is disposed by the step.
+        Assert.Equal(liveTensors, Tensor.TotalCount);
 
         var growth = afterRun - afterWarmUp;
         output.WriteLine($"RSS after warm-up {afterWarmUp / ResidentMemory.Megabyte} MB, after 2000 steps {afterRun / ResidentMemory.Megabyte} MB");
-        Assert.True(growth < 50 * ResidentMemory.Megabyte, $"resident memory grew by {growth / ResidentMemory.Megabyte} MB over 2000 steps");
+        // Coarse: glibc's arenas keep some freed memory resident (measured growth 3 to 30 MB, depending on the tests
+        // run before in the process); a leaked activation per step would add hundreds of megabytes.
+        Assert.True(growth < 64 * ResidentMemory.Megabyte, $"resident memory grew by {growth / ResidentMemory.Megabyte} MB over 2000 steps");
         // The loop really trained: a fixed batch is memorized.
         Assert.True(lastLoss < firstLoss * 0.5, $"loss went from {firstLoss} to {lastLoss}");
     }

@@ -1,7 +1,9 @@
+using System.Runtime.InteropServices;
+
 namespace Dsl.Runtime.Tests.Support;
 
 /// <summary>The process's resident set size, read from /proc/self/status (Linux).</summary>
-internal static class ResidentMemory
+internal static partial class ResidentMemory
 {
     public static long Bytes()
     {
@@ -14,14 +16,22 @@ internal static class ResidentMemory
         throw new InvalidOperationException("/proc/self/status has no VmRSS line");
     }
 
-    /// <summary>RSS after a full managed collection, so finalizer-freed native memory is counted out.</summary>
+    /// <summary>
+    /// RSS after a full managed collection (so finalizer-freed native memory is counted out) and after glibc has
+    /// returned its free pages to the system: its per-thread arenas otherwise keep freed blocks resident, by an
+    /// amount that depends on how the compute threads were scheduled, which is not a leak.
+    /// </summary>
     public static long BytesAfterCollection()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
+        MallocTrim(0);
         return Bytes();
     }
+
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int MallocTrim(nuint pad);
 
     public const long Megabyte = 1024 * 1024;
 }
