@@ -1,0 +1,142 @@
+"""Checks that models.py builds the original networks: parameter count, state-dict keys and shapes in order,
+and eval logits under the reference fill rule (see /work/shared/reference/README.md).
+
+Usage: check.py [--reference DIR] [--dtype float64|float32] [--threads N] [MODEL ...]   (default: every model)
+Exit code 0 when every model passes, 1 when one fails, 2 on bad usage or an unreadable reference file.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+import models
+
+TOLERANCE = 1e-4
+FNV_OFFSET_BASIS = 0xCBF29CE484222325
+FNV_PRIME = 0x100000001B3
+MASK = (1 << 64) - 1
+
+
+def uniform(name, n):
+    """n doubles in [-1, 1) from the name alone: FNV-1a 64-bit seed, splitmix64 mixing (uint64 wraps mod 2^64)."""
+    seed = FNV_OFFSET_BASIS
+    for byte in name.encode("utf-8"):
+        seed = ((seed ^ byte) * FNV_PRIME) & MASK
+    with np.errstate(over="ignore"):
+        z = np.uint64(seed) + np.arange(1, n + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    return (z >> np.uint64(11)).astype(np.float64) * 2.0 ** -53 * 2 - 1
+
+
+def fill_value(key, shape):
+    """The value of one state-dict entry under the rule, in float64, or None for an entry left as it is."""
+    if key.endswith("num_batches_tracked"):
+        return None
+    n = int(np.prod(shape, dtype=np.int64))
+    if key.endswith("running_mean"):
+        return np.zeros(shape)
+    u = uniform(key, n).reshape(shape)
+    if key.endswith("running_var"):
+        return 1 + 0.25 * (u + 1)
+    if key.endswith("weight") and len(shape) == 4:
+        return u * np.sqrt(6.0 / (shape[1] * shape[2] * shape[3]))
+    if key.endswith("weight") and len(shape) == 2:
+        return u * np.sqrt(3.0 / shape[1])
+    if key.endswith("bias"):
+        return 0.01 * u
+    if key.endswith("weight") and len(shape) == 1:
+        return 0.5 + 0.25 * u
+    raise ValueError(f"the fill rule has no entry for '{key}' with shape {list(shape)}")
+
+
+def fill(model):
+    with torch.no_grad():
+        for key, tensor in model.state_dict().items():
+            value = fill_value(key, tuple(tensor.shape))
+            if value is not None:
+                tensor.copy_(torch.from_numpy(value))
+
+
+def load_reference(directory, name):
+    path = Path(directory) / f"{name}.json"
+    try:
+        reference = json.loads(path.read_text())
+        return reference, [(key, list(shape)) for key, shape in reference["state_dict"]]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise SystemExit(f"{path}: not a readable reference file: {error}") from error
+
+
+def check(name, reference_dir, dtype):
+    """Prints one line per criterion; returns the list of failures."""
+    reference, expected_keys = load_reference(reference_dir, name)
+    model = models.create(name)
+    failures = []
+
+    parameters = sum(p.numel() for p in model.parameters())
+    if parameters != reference["parameters"]:
+        failures.append(f"parameters {parameters:,}, reference {reference['parameters']:,}")
+
+    keys = [(key, list(tensor.shape)) for key, tensor in model.state_dict().items()]
+    if keys != expected_keys:
+        first = next((i for i, (a, b) in enumerate(zip(keys, expected_keys)) if a != b), min(len(keys), len(expected_keys)))
+        ours = keys[first] if first < len(keys) else "(end)"
+        theirs = expected_keys[first] if first < len(expected_keys) else "(end)"
+        failures.append(f"state dict: {len(keys)} entries, reference {len(expected_keys)}; "
+                        f"first difference at #{first}: {ours} vs reference {theirs}")
+        return failures  # the fill rule is keyed by name, so logits would say nothing more
+
+    model = model.to(dtype).eval()
+    fill(model)
+    shape = reference["input"]["shape"]
+    x = torch.from_numpy(uniform("input", int(np.prod(shape))).reshape(shape)).to(dtype)
+    start = time.perf_counter()
+    with torch.no_grad():
+        y = model(x).double()
+    seconds = time.perf_counter() - start
+    expected = torch.tensor(reference["logits_f64"], dtype=torch.float64)
+    if y.shape != expected.shape:
+        failures.append(f"logits shape {list(y.shape)}, reference {list(expected.shape)}")
+    else:
+        error = (torch.linalg.norm(y - expected) / torch.linalg.norm(expected)).item()
+        print(f"{name}: logits relative error {error:.3e} ({dtype}, forward {seconds:.1f} s)")
+        if not error <= TOLERANCE:
+            failures.append(f"logits relative error {error:.3e} > {TOLERANCE:g}")
+    return failures
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("models", nargs="*", metavar="MODEL", help=f"default: {' '.join(models.MODELS)}")
+    parser.add_argument("--reference", default=os.environ.get("DSL_REFERENCE_DIR", "/work/shared/reference"),
+                        help="folder of NAME.json reference files (or $DSL_REFERENCE_DIR)")
+    parser.add_argument("--dtype", choices=("float64", "float32"), default="float64")
+    parser.add_argument("--threads", type=int, default=os.cpu_count(), help="torch threads (all cores)")
+    args = parser.parse_args()
+    for name in args.models:
+        if name not in models.MODELS:
+            parser.error(f"unknown model '{name}'; known: {', '.join(models.MODELS)}")
+    if args.threads < 1:
+        parser.error("--threads must be positive")
+    torch.set_num_threads(args.threads)
+
+    failed = 0
+    for name in args.models or list(models.MODELS):
+        failures = check(name, args.reference, getattr(torch, args.dtype))
+        for failure in failures:
+            print(f"{name}: FAIL {failure}")
+        if failures:
+            failed += 1
+        else:
+            print(f"{name}: ok (parameters, state dict keys and shapes, logits)")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
