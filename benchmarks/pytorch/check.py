@@ -73,17 +73,25 @@ def find_reference_folder():
 
 
 def load_reference(directory, name):
+    """The fields of NAME.json that the check reads; a missing or malformed file stops the check, naming it."""
     path = Path(directory) / f"{name}.json"
     try:
         reference = json.loads(path.read_text())
-        return reference, [(key, list(shape)) for key, shape in reference["state_dict"]]
+        return {
+            "parameters": int(reference["parameters"]),
+            "state_dict": [(str(key), [int(n) for n in shape]) for key, shape in reference["state_dict"]],
+            "input_shape": [int(n) for n in reference["input"]["shape"]],
+            "logits": torch.tensor(reference["logits_f64"], dtype=torch.float64),
+            "pytorch_f32_rel_error": reference.get("pytorch_f32_rel_error"),
+        }
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise SystemExit(f"{path}: not a readable reference file: {error}") from error
+        raise SystemExit(f"{path}: not a readable reference file: {error!r}") from error
 
 
 def check(name, reference_dir, dtype):
     """Prints one line per criterion; returns the list of failures."""
-    reference, expected_keys = load_reference(reference_dir, name)
+    reference = load_reference(reference_dir, name)
+    expected_keys = reference["state_dict"]
     model = models.create(name)
     failures = []
 
@@ -102,18 +110,18 @@ def check(name, reference_dir, dtype):
 
     model = model.to(dtype).eval()
     fill(model)
-    shape = reference["input"]["shape"]
+    shape = reference["input_shape"]
     x = torch.from_numpy(uniform("input", int(np.prod(shape))).reshape(shape)).to(dtype)
     start = time.perf_counter()
     with torch.no_grad():
         y = model(x).double()
     seconds = time.perf_counter() - start
-    expected = torch.tensor(reference["logits_f64"], dtype=torch.float64)
+    expected = reference["logits"]
     if y.shape != expected.shape:
         failures.append(f"logits shape {list(y.shape)}, reference {list(expected.shape)}")
     else:
         error = (torch.linalg.norm(y - expected) / torch.linalg.norm(expected)).item()
-        own = reference.get("pytorch_f32_rel_error")
+        own = reference["pytorch_f32_rel_error"]
         note = f"; the original's float32 run: {own:.3e}" if dtype == torch.float32 and own is not None else ""
         print(f"{name}: logits relative error {error:.3e} ({dtype}, forward {seconds:.1f} s{note})")
         if not error <= TOLERANCE:
