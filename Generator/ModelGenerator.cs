@@ -1,11 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text;
 using System.Threading;
 using Dsl.Generator.Description;
 using Dsl.Generator.Diagnostics;
 using Dsl.Generator.Emit;
 using Dsl.Generator.Infrastructure;
+using Dsl.Generator.Naming;
 using Dsl.Generator.Specs;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
@@ -15,7 +17,8 @@ namespace Dsl.Generator;
 /// <summary>
 /// Generates a model class per network spec (AdditionalFiles named *.model.yaml, *.model.yml or *.model.json)
 /// and the model catalog. Other .json AdditionalFiles are data files a spec may name (ScaleNet allocations).
-/// Each spec flows alone through parse → describe → emit, so editing one spec regenerates only its model.
+/// Each spec flows alone through parse → describe → emit; only the model names meet, in one roster that decides
+/// which spec of a shared name is generated. Editing one spec therefore regenerates only its model.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class ModelGenerator : IIncrementalGenerator
@@ -58,13 +61,17 @@ public sealed class ModelGenerator : IIncrementalGenerator
             .Select(static (all, _) => all.Select(i => i!).OrderBy(i => i.FilePath, StringComparer.Ordinal).ToEquatableArray())
             .WithTrackingName(TrackingNames.Identities);
 
-        var emitted = described
-            .Combine(identities)
-            .Select(static (pair, ct) => EmitModel(pair.Left, pair.Right))
-            .WithTrackingName(TrackingNames.Emitted);
+        var roster = identities
+            .Select(static (all, _) => ModelRoster.Of(all))
+            .WithTrackingName(TrackingNames.Roster);
 
-        var catalog = identities
-            .Select(static (all, _) => CatalogClassNames(all))
+        var models = described
+            .Combine(roster)
+            .Select(static (pair, _) => RefuseDuplicate(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.Models);
+
+        var catalog = roster
+            .Select(static (r, _) => r.CatalogClassNames())
             .WithTrackingName(TrackingNames.CatalogEntries);
 
         // A YAML file that is not named as a spec would otherwise be ignored without a word.
@@ -75,22 +82,10 @@ public sealed class ModelGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.StrayFiles);
         context.RegisterSourceOutput(strayYaml, static (spc, diagnostic) => spc.ReportDiagnostic(diagnostic.ToDiagnostic()));
 
-        context.RegisterSourceOutput(emitted, static (spc, result) =>
-        {
-            foreach (var diagnostic in result.Diagnostics) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
-            if (result.HintName is null || result.Source is null) return;
-            try
-            {
-                spc.AddSource(result.HintName, SourceText.From(result.Source, System.Text.Encoding.UTF8));
-            }
-            catch (ArgumentException e)
-            {
-                spc.ReportDiagnostic(Internal(result.FilePath, e)[0].ToDiagnostic());
-            }
-        });
+        context.RegisterSourceOutput(models, static (spc, model) => ReportDiagnosticsAndEmitSource(spc, model));
 
         context.RegisterSourceOutput(catalog, static (spc, classNames) =>
-            spc.AddSource(CatalogEmitter.HintName, SourceText.From(CatalogEmitter.Emit(classNames), System.Text.Encoding.UTF8)));
+            spc.AddSource(CatalogEmitter.HintName, SourceText.From(CatalogEmitter.Emit(classNames), Encoding.UTF8)));
     }
 
     private static ParseResult Parse(SpecSource source, CancellationToken cancellationToken)
@@ -127,43 +122,26 @@ public sealed class ModelGenerator : IIncrementalGenerator
         }
     }
 
-    private static EmitResult EmitModel(DescribeResult described, EquatableArray<ModelIdentity> identities)
+    /// <summary>The described model, or only its diagnostics when an earlier spec took its name.</summary>
+    private static ModelOutput RefuseDuplicate(DescribeResult described, ModelRoster roster) =>
+        roster.DuplicateAt(described.FilePath) is { } duplicate
+            ? new ModelOutput(described.FilePath, null, described.Diagnostics.Append(duplicate).ToEquatableArray())
+            : new ModelOutput(described.FilePath, described.Network, described.Diagnostics);
+
+    /// <summary>Reports a spec's diagnostics, then writes its model when there is one; the emitters never validate.</summary>
+    private static void ReportDiagnosticsAndEmitSource(SourceProductionContext context, ModelOutput model)
     {
-        if (described.Network is not { } network) return new EmitResult(described.FilePath, null, null, described.Diagnostics);
+        foreach (var diagnostic in model.Diagnostics) context.ReportDiagnostic(diagnostic.ToDiagnostic());
+        if (model.Network is not { } network) return;
         try
         {
-            var earlier = identities.FirstOrDefault(i => string.CompareOrdinal(i.FilePath, described.FilePath) < 0 &&
-                (string.Equals(i.Name, network.Name, StringComparison.OrdinalIgnoreCase) ||
-                 string.Equals(i.ClassName, network.ClassName, StringComparison.OrdinalIgnoreCase)));
-            if (earlier is not null)
-            {
-                var what = string.Equals(earlier.Name, network.Name, StringComparison.OrdinalIgnoreCase) ? "Model name" : "Class name";
-                var value = what == "Model name" ? network.Name : network.ClassName;
-                var diagnostics = described.Diagnostics.Concat([
-                    DiagnosticInfo.Create(DiagnosticCatalog.DuplicateName, described.FilePath, described.NameSpan, what, value,
-                        SpecResolver.FileName(earlier.FilePath)),
-                ]).ToEquatableArray();
-                return new EmitResult(described.FilePath, null, null, diagnostics);
-            }
-            return new EmitResult(described.FilePath, ModelEmitter.HintName(network), ModelEmitter.Emit(network), described.Diagnostics);
+            context.AddSource(ModelEmitter.HintName(network), SourceText.From(ModelEmitter.Emit(network), Encoding.UTF8));
+            context.AddSource(SummaryEmitter.HintName(network), SourceText.From(SummaryEmitter.Emit(network), Encoding.UTF8));
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            return new EmitResult(described.FilePath, null, null, Internal(described.FilePath, e));
+            context.ReportDiagnostic(Internal(model.FilePath, e)[0].ToDiagnostic());
         }
-    }
-
-    /// <summary>Class names for the catalog: the first spec (by path) of each name, in natural order of the model names.</summary>
-    private static EquatableArray<string> CatalogClassNames(EquatableArray<ModelIdentity> identities)
-    {
-        var seenNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        // Hint names are compared without case, so class names must differ in more than case.
-        var seenClasses = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var kept = new List<ModelIdentity>();
-        foreach (var identity in identities)
-            if (seenNames.Add(identity.Name) & seenClasses.Add(identity.ClassName))
-                kept.Add(identity);
-        return kept.OrderBy(i => i.Name, NaturalOrder.Instance).Select(i => i.ClassName).ToEquatableArray();
     }
 
     private static EquatableArray<DiagnosticInfo> Single(DiagnosticDescriptor descriptor, string path, SourceSpan span, params object[] args) =>

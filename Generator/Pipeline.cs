@@ -1,3 +1,4 @@
+using Dsl.Generator.Description;
 using Dsl.Generator.Diagnostics;
 using Dsl.Generator.Infrastructure;
 
@@ -6,8 +7,12 @@ namespace Dsl.Generator;
 /// <summary>A spec file's path and text, the first value of the pipeline.</summary>
 public sealed record SpecSource(string Path, string? Text);
 
-/// <summary>What the catalog and the duplicate check need to know of a valid model.</summary>
+/// <summary>What the model roster needs to know of a valid model.</summary>
 public sealed record ModelIdentity(string Name, string ClassName, string FilePath, SourceSpan NameSpan);
 
-/// <summary>The source of one model (null when it is not emitted) and the diagnostics of its spec.</summary>
-public sealed record EmitResult(string FilePath, string? HintName, string? Source, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>
+/// What the source output gets for one spec: its diagnostics and, when it is valid and its names are its own,
+/// the network to write. Holds no positions beyond the diagnostics', so an edit that moves text without
+/// changing the network leaves it equal and the source is not written again.
+/// </summary>
+public sealed record ModelOutput(string FilePath, NetworkDescription? Network, EquatableArray<DiagnosticInfo> Diagnostics);

@@ -8,7 +8,8 @@ public static class TrackingNames
     public const string Parsed = "Parsed";
     public const string Described = "Described";
     public const string Identities = "Identities";
-    public const string Emitted = "Emitted";
+    public const string Roster = "Roster";
+    public const string Models = "Models";
     public const string CatalogEntries = "CatalogEntries";
     public const string StrayFiles = "StrayFiles";
 }

@@ -75,14 +75,8 @@ internal static class ModelEmitter
         w.Line("public static IReadOnlyList<int> Widths { get; } = " + Ints(n.Widths) + ";");
         w.Line("public static IReadOnlyList<long> OutputShape { get; } = " + Longs([1L, n.Classes]) + ";");
         w.Line();
-        w.Line("public static IReadOnlyList<LayerSummary> LayerSummaries { get; } =");
-        w.Line("[");
-        w.Indent();
-        foreach (var row in n.Layers)
-            w.Line("new(" + String(row.Name) + ", " + String(row.Kind) + ", " + Longs(row.OutputShape) + ", " +
-                   Long(row.Parameters) + ", " + Long(row.MultiplyAdds) + "),");
-        w.Outdent();
-        w.Line("];");
+        w.Line("/// <summary>Each layer's output shape, parameters and multiply-adds at the declared input.</summary>");
+        w.Line("public static IReadOnlyList<LayerSummary> LayerSummaries { get; } = " + SummaryEmitter.FactoryName + "();");
         w.Line();
         w.Line("public static ModelInfo Info { get; } = new(CanonicalName, Family, BlockType, InputChannels, InputHeight, InputWidth,");
         w.Line("    Classes, TrainableParameters, MultiplyAdds, LayerSummaries, static () => new " + n.ClassName + "());");

@@ -51,7 +51,7 @@ public static class ReservedNames
     [
         "CanonicalName", "Family", "BlockType", "Depth", "StageBlocks", "Widths", "Alpha", "Beta", "Cardinality", "BaseWidth",
         "SeReduction", "Classes", "InputChannels", "InputHeight", "InputWidth", "TrainableParameters", "MultiplyAdds", "OutputShape",
-        "LayerSummaries", "Info", "Conv1", "Bn1", "BConv0", "BnB0", "LConv0", "BnL0", "LConv1", "BnL1", "LConv2", "BnL2", "BlInit",
+        "LayerSummaries", "CreateLayerSummaries", "Info", "Conv1", "Bn1", "BConv0", "BnB0", "LConv0", "BnL0", "LConv1", "BnL1", "LConv2", "BnL2", "BlInit",
         "BnBlInit", "Layer1", "Layer2", "Layer3", "Layer4", "Fc",
         "ForInference", "Inference", "Layout",
     ];

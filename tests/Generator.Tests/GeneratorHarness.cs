@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
 
 namespace Dsl.Generator.Tests;
 
@@ -21,8 +22,20 @@ internal static class GeneratorHarness
 
     public static GeneratorDriverRunResult Run(params AdditionalText[] files) => Run((IEnumerable<AdditionalText>)files);
 
-    public static GeneratorDriverRunResult Run(IEnumerable<AdditionalText> files) =>
-        CreateDriver(files).RunGenerators(EmptyCompilation()).GetRunResult();
+    /// <summary>
+    /// Runs the generator, then reruns it on a copy of the same compilation and requires every step to be served
+    /// from the cache (<see cref="CachingAssertions.AssertRunsEqual"/>). Returns the first run.
+    /// </summary>
+    public static GeneratorDriverRunResult Run(IEnumerable<AdditionalText> files)
+    {
+        var compilation = EmptyCompilation();
+        var driver = CreateDriver(files).RunGenerators(compilation);
+        var first = driver.GetRunResult();
+        Assert.True(first.Results[0].Exception is null, "the generator threw: " + first.Results[0].Exception);
+        var second = driver.RunGenerators(compilation.Clone()).GetRunResult();
+        CachingAssertions.AssertRunsEqual(first.Results[0], second.Results[0]);
+        return first;
+    }
 
     /// <summary>Every spec and data file in structures/.</summary>
     public static ImmutableArray<InMemoryAdditionalText> RepositoryFiles() =>
