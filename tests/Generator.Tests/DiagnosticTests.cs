@@ -23,6 +23,9 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void EverySnapshotHasABadSpecCase() => Snapshot.AssertNoOrphans("Diagnostics", BadSpecCases.All.Keys);
+
+    [Fact]
     public void ABadSpecGeneratesNoModelButTheCatalogStays()
     {
         var result = GeneratorHarness.Run(GeneratorHarness.Spec("bad.model.yaml", "name: Bad\nfamily: big-little\ndepth: 34\n"),

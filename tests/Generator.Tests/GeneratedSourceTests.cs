@@ -27,7 +27,7 @@ public sealed class GeneratedSourceTests
         {
             try
             {
-                Snapshot.Verify("Generated/" + source.HintName.Replace(".g.cs", ""), source.SourceText.ToString());
+                Snapshot.Verify("Generated/" + SnapshotName(source.HintName), source.SourceText.ToString());
             }
             catch (Exception e)
             {
@@ -36,6 +36,12 @@ public sealed class GeneratedSourceTests
         }
         Assert.True(failures.Count == 0, string.Join("\n\n", failures));
     }
+
+    [Fact]
+    public void EverySnapshotHasAGeneratedSource() =>
+        Snapshot.AssertNoOrphans("Generated", RepositoryRun.Value.Results[0].GeneratedSources.Select(s => SnapshotName(s.HintName)));
+
+    private static string SnapshotName(string hintName) => hintName.Replace(".g.cs", "");
 
     [Fact]
     public void GenerationIsDeterministic()

@@ -13,10 +13,9 @@ public sealed class SnapshotTests
         Assert.Equal("line 2\n  - old\n  + new\n", diff);
     }
 
-    [Fact]
+    [NotAcceptingSnapshotsFact]
     public void MismatchWritesTheReceivedFileAndFails()
     {
-        if (Environment.GetEnvironmentVariable("DSL_ACCEPT_SNAPSHOTS") == "1") return;
         var name = "SelfTest/mismatch-" + Guid.NewGuid().ToString("N");
         var verified = Path.Combine(Snapshot.Folder, name + ".verified.txt");
         var received = Path.Combine(Snapshot.Folder, name + ".received.txt");
@@ -37,6 +36,33 @@ public sealed class SnapshotTests
             File.Delete(received);
             var folder = Path.GetDirectoryName(verified)!;
             if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
+        }
+    }
+
+    [NotAcceptingSnapshotsFact]
+    public void FilesOfNoCurrentSnapshotFail()
+    {
+        var folder = "SelfTest/orphans-" + Guid.NewGuid().ToString("N");
+        var root = Path.Combine(Snapshot.Folder, folder);
+        Directory.CreateDirectory(Path.Combine(root, "nested"));
+        foreach (var file in new[] { "kept.verified.txt", "kept.received.txt", "gone.verified.txt", "notes.md", "nested/kept.verified.txt" })
+            File.WriteAllText(Path.Combine(root, file), "text\n");
+        try
+        {
+            var error = Assert.Throws<XunitException>(() => Snapshot.AssertNoOrphans(folder, ["kept"]));
+            Assert.Contains("3 file(s)", error.Message);
+            Assert.Contains(Path.Combine(root, "gone.verified.txt"), error.Message);
+            Assert.Contains(Path.Combine(root, "notes.md"), error.Message);
+            Assert.Contains(Path.Combine(root, "nested", "kept.verified.txt"), error.Message);
+            Assert.DoesNotContain(Path.Combine(root, "kept."), error.Message);
+            File.Delete(Path.Combine(root, "notes.md"));
+            Snapshot.AssertNoOrphans(folder, ["kept", "gone", "nested/kept"]);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+            var selfTest = Path.GetDirectoryName(root)!;
+            if (!Directory.EnumerateFileSystemEntries(selfTest).Any()) Directory.Delete(selfTest);
         }
     }
 }
