@@ -65,14 +65,35 @@ public sealed class SpecReader
         {
             // Some scanner errors carry no position; the scanner's own position is where it stopped.
             var span = e.Start.Index == 0 && e.End.Index == 0 ? ToSpan(scanner.CurrentPosition, scanner.CurrentPosition) : ToSpan(e.Start, e.End);
-            return Fail(DiagnosticCatalog.SyntaxError, span, Language, CleanMessage(e.Message));
+            return FailUnclosed(span.Start) || Fail(DiagnosticCatalog.SyntaxError, span, Language, CleanMessage(e.Message));
         }
         catch (InvalidOperationException)
         {
             // YamlDotNet's scanner throws this on some malformed flow collections (an unclosed '[' before a new key).
-            return Fail(DiagnosticCatalog.SyntaxError, ToSpan(scanner.CurrentPosition, scanner.CurrentPosition), Language,
-                "cannot read on from here; is a '[' or '{' left unclosed?");
+            var span = ToSpan(scanner.CurrentPosition, scanner.CurrentPosition);
+            return FailUnclosed(span.Start) ||
+                   Fail(DiagnosticCatalog.SyntaxError, span, Language, "cannot read on from here; is a '[' or '{' left unclosed?");
         }
+    }
+
+    /// <summary>
+    /// YamlDotNet reports a bracket that is never closed where it gave up reading, often the end of the file.
+    /// When a '[' or '{' is still open there and no closing bracket of its kind follows anywhere in the text, the
+    /// opening bracket is the mistake, so the error points at it. Returns false (and reports nothing) otherwise.
+    /// </summary>
+    private bool FailUnclosed(int failedAt)
+    {
+        foreach (var frame in frames)
+        {
+            if (!frame.Flow) continue;
+            var closing = frame.IsMapping ? '}' : ']';
+            if (text.IndexOf(closing, Math.Min(failedAt, text.Length)) >= 0) return false;
+            var at = frame.Start;
+            var span = new SourceSpan((int)at.Index, (int)at.Index + 1, (int)at.Line - 1, (int)at.Column - 1, (int)at.Line - 1, (int)at.Column);
+            Fail(DiagnosticCatalog.SyntaxError, span, Language, "this '" + text[(int)at.Index] + "' is never closed");
+            return true;
+        }
+        return false;
     }
 
     private bool Handle(ParsingEvent e)
@@ -168,7 +189,7 @@ public sealed class SpecReader
             return Fail(DiagnosticCatalog.LimitExceeded, span, $"nesting deeper than {MaxDepth} levels");
         if (frames.Count > 0 && frames.Peek().IsMapping && frames.Peek().PendingKey is null)
             return Fail(DiagnosticCatalog.WrongType, span, "a key", "a plain string", isMapping ? "a mapping" : "a list");
-        frames.Push(new Frame(isMapping, start.Start, start.Anchor));
+        frames.Push(new Frame(isMapping, flow, start.Start, start.Anchor));
         return true;
     }
 
@@ -257,9 +278,10 @@ public sealed class SpecReader
         return text.Trim();
     }
 
-    private sealed class Frame(bool isMapping, Mark start, AnchorName anchor)
+    private sealed class Frame(bool isMapping, bool flow, Mark start, AnchorName anchor)
     {
         public bool IsMapping { get; } = isMapping;
+        public bool Flow { get; } = flow;
         public Mark Start { get; } = start;
         public AnchorName Anchor { get; } = anchor;
         public List<SpecNode> Items { get; } = [];

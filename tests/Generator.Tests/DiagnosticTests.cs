@@ -48,6 +48,39 @@ public sealed class DiagnosticTests
         Assert.Equal("alpah", text.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
     }
 
+    [Theory]
+    [InlineData("bad.model.yaml", "name: Bad\nfamily: resnet\ndepth: [50", 2, 7)]
+    [InlineData("bad.model.yaml", "name: Bad\nfamily: resnet\ndepth: [50\n\n", 2, 7)]
+    [InlineData("bad.model.yaml", "name: Bad\nfamily: [big-little\ndepth: 50\n", 1, 8)]
+    [InlineData("bad.model.yaml", "name: Bad\nfamily: resnet\ndepth: 50\nstem: {kernel: 3\n", 3, 6)]
+    [InlineData("bad.model.yaml", "name: Bad\nfamily: resnet\nblocks: [3, 4, [6, 3]\n", 2, 8)]
+    [InlineData("bad.model.json", "{\n  \"name\": \"Bad\",\n  \"family\": \"resnet\",\n  \"depth\": 50\n", 0, 0)]
+    [InlineData("bad.model.json", "{\n  \"name\": \"Bad\",\n  \"input\": [3, 224, 224\n}\n", 2, 11)]
+    [InlineData("bad.model.json", "{ \"name\": \"Bad\", \"stem\": { \"kernel\": 7 }, \"family\": { \"x\": 1\n", 0, 52)]
+    public void AnUnclosedBracketIsReportedWhereItOpens(string file, string text, int line, int column)
+    {
+        var result = GeneratorHarness.Run(GeneratorHarness.Spec(file, text));
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("DSL0001", diagnostic.Id);
+        var span = diagnostic.Location.GetLineSpan();
+        Assert.Equal(new Microsoft.CodeAnalysis.Text.LinePosition(line, column), span.StartLinePosition);
+        Assert.Equal(new Microsoft.CodeAnalysis.Text.LinePosition(line, column + 1), span.EndLinePosition);
+        var bracket = text.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length);
+        Assert.Contains(bracket, new[] { "[", "{" });
+        Assert.EndsWith("this '" + bracket + "' is never closed", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void AClosedButBrokenBracketIsReportedWhereReadingStopped()
+    {
+        const string text = "{\n  \"name\": \"Bad\"\n  \"family\": \"resnet\"\n}\n";
+        var result = GeneratorHarness.Run(GeneratorHarness.Spec("bad.model.json", text));
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("DSL0001", diagnostic.Id);
+        Assert.DoesNotContain("never closed", diagnostic.GetMessage());
+        Assert.NotEqual(0, diagnostic.Location.GetLineSpan().StartLinePosition.Line);
+    }
+
     [Fact]
     public void EveryDiagnosticHasADocumentPage()
     {
