@@ -135,8 +135,11 @@ public sealed class ModelGenerator : IIncrementalGenerator
         if (model.Network is not { } network) return;
         try
         {
-            context.AddSource(ModelEmitter.HintName(network), SourceText.From(ModelEmitter.Emit(network), Encoding.UTF8));
-            context.AddSource(SummaryEmitter.HintName(network), SourceText.From(SummaryEmitter.Emit(network), Encoding.UTF8));
+            // Both texts first, so a failure leaves neither half of the class behind.
+            var classText = ModelEmitter.Emit(network);
+            var summaryText = SummaryEmitter.Emit(network);
+            context.AddSource(ModelEmitter.HintName(network), SourceText.From(classText, Encoding.UTF8));
+            context.AddSource(SummaryEmitter.HintName(network), SourceText.From(summaryText, Encoding.UTF8));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
