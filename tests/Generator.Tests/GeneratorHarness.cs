@@ -23,16 +23,20 @@ internal static class GeneratorHarness
     public static GeneratorDriverRunResult Run(params AdditionalText[] files) => Run((IEnumerable<AdditionalText>)files);
 
     /// <summary>
-    /// Runs the generator, then reruns it on a copy of the same compilation and requires every step to be served
-    /// from the cache (<see cref="CachingAssertions.AssertRunsEqual"/>). Returns the first run.
+    /// Runs the generator, then reruns it on a copy of the compilation with fresh copies of the same files, and
+    /// requires equal outputs served from the cache at every step (<see cref="CachingAssertions.AssertRunsEqual"/>):
+    /// the steps reading the files run again and must give equal values, so every later step is cached. Returns
+    /// the first run.
     /// </summary>
     public static GeneratorDriverRunResult Run(IEnumerable<AdditionalText> files)
     {
+        var texts = files.ToList();
         var compilation = EmptyCompilation();
-        var driver = CreateDriver(files).RunGenerators(compilation);
+        var driver = CreateDriver(texts).RunGenerators(compilation);
         var first = driver.GetRunResult();
         Assert.True(first.Results[0].Exception is null, "the generator threw: " + first.Results[0].Exception);
-        var second = driver.RunGenerators(compilation.Clone()).GetRunResult();
+        var copies = texts.Select(f => (AdditionalText)new InMemoryAdditionalText(f.Path, f.GetText()!.ToString())).ToImmutableArray();
+        var second = driver.ReplaceAdditionalTexts(copies).RunGenerators(compilation.Clone()).GetRunResult();
         CachingAssertions.AssertRunsEqual(first.Results[0], second.Results[0]);
         return first;
     }
