@@ -59,17 +59,7 @@ internal static class ReferenceData
     public static string Directory()
     {
         var fromEnvironment = Environment.GetEnvironmentVariable("DSL_REFERENCE_DIR");
-        if (!string.IsNullOrEmpty(fromEnvironment)) return fromEnvironment;
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Dsl.sln"))) root = root.Parent;
-        if (root is null) throw new DirectoryNotFoundException("No Dsl.sln above " + AppContext.BaseDirectory);
-        // The shared folder sits beside the repository, possibly a few levels up for a nested checkout.
-        for (var dir = root; dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "reference");
-            if (System.IO.Directory.Exists(candidate)) return candidate;
-        }
-        throw new DirectoryNotFoundException($"No shared/reference folder above {root.FullName}; set DSL_REFERENCE_DIR");
+        return string.IsNullOrEmpty(fromEnvironment) ? RepositoryPaths.Shared("reference") : fromEnvironment;
     }
 
     public static IEnumerable<string> Files()

@@ -9,7 +9,7 @@ public sealed class AtomicFileTests
     public void AWriteThatFailsMidwayLeavesThePreviousFileAndNoTemporary()
     {
         using var temp = new TempFolder();
-        var path = temp.File("checkpoint.pth.tar");
+        var path = temp.Combine("checkpoint.pth.tar");
         File.WriteAllText(path, "previous");
 
         var error = Assert.Throws<CheckpointException>(() => AtomicFile.Write(path, stream =>
@@ -27,13 +27,13 @@ public sealed class AtomicFileTests
     public void CopyReplacesTheTargetWholeAndAMissingSourceChangesNothing()
     {
         using var temp = new TempFolder();
-        var (source, target) = (temp.File("checkpoint.pth.tar"), temp.File("model_best.pth.tar"));
+        var (source, target) = (temp.Combine("checkpoint.pth.tar"), temp.Combine("model_best.pth.tar"));
         File.WriteAllBytes(source, [1, 2, 3]);
         File.WriteAllBytes(target, [9]);
         AtomicFile.Copy(source, target);
         Assert.Equal([1, 2, 3], File.ReadAllBytes(target));
 
-        var error = Assert.Throws<CheckpointException>(() => AtomicFile.Copy(temp.File("absent"), target));
+        var error = Assert.Throws<CheckpointException>(() => AtomicFile.Copy(temp.Combine("absent"), target));
         Assert.Equal(target, error.FilePath);
         Assert.Equal([1, 2, 3], File.ReadAllBytes(target));
         Assert.Equal(2, Directory.GetFiles(temp.Path).Length);

@@ -41,7 +41,7 @@ public sealed class CheckpointReaderTests
     public void TruncatedArchiveIsAClearError()
     {
         using var temp = new TempFolder();
-        var path = temp.File("truncated.pth.tar");
+        var path = temp.Combine("truncated.pth.tar");
         var bytes = File.ReadAllBytes(TestPaths.FixtureCheckpoint);
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
         var error = Assert.Throws<CheckpointException>(() => Checkpoint.Read(path));
@@ -57,8 +57,8 @@ public sealed class CheckpointReaderTests
     public void RefusesGlobalsOutsideTheAllowList(string module, string name)
     {
         using var temp = new TempFolder();
-        var path = temp.File("hostile.pt");
-        var marker = temp.File("pwned");
+        var path = temp.Combine("hostile.pt");
+        var marker = temp.Combine("pwned");
         var pickle = new CraftedPickle().Global(module, name).String($"touch {marker}").Op((byte)0x85).Op('R').Stop();
         CraftedArchive.Write(path, pickle);
 
@@ -72,7 +72,7 @@ public sealed class CheckpointReaderTests
     public void StorageShorterThanItsTensorIsReported()
     {
         using var temp = new TempFolder();
-        var path = temp.File("short.pt");
+        var path = temp.Combine("short.pt");
         // The persistent id claims 6 floats, the record holds 4 bytes.
         var pickle = new CraftedPickle().Tensor("FloatStorage", "0", 6, 0, [2, 3], [3, 1]).Stop();
         CraftedArchive.Write(path, pickle, ("0", new byte[4]));
@@ -85,7 +85,7 @@ public sealed class CheckpointReaderTests
     public void ViewBeyondItsStorageIsReported()
     {
         using var temp = new TempFolder();
-        var path = temp.File("overrun.pt");
+        var path = temp.Combine("overrun.pt");
         var pickle = new CraftedPickle().Tensor("FloatStorage", "0", 4, 2, [2, 2], [2, 1]).Stop();
         CraftedArchive.Write(path, pickle, ("0", new byte[16]));
         var error = Assert.Throws<CheckpointException>(() => Checkpoint.Read(path));
@@ -96,7 +96,7 @@ public sealed class CheckpointReaderTests
     public void UnknownStorageTypeIsReported()
     {
         using var temp = new TempFolder();
-        var path = temp.File("complex.pt");
+        var path = temp.Combine("complex.pt");
         var pickle = new CraftedPickle().Tensor("ComplexFloatStorage", "0", 1, 0, [1], [1]).Stop();
         CraftedArchive.Write(path, pickle, ("0", new byte[8]));
         var error = Assert.Throws<CheckpointException>(() => Checkpoint.Read(path));
@@ -107,7 +107,7 @@ public sealed class CheckpointReaderTests
     public void ReadsViewsWithOffsetsAndStridesFromASharedStorage()
     {
         using var temp = new TempFolder();
-        var path = temp.File("views.pt");
+        var path = temp.Combine("views.pt");
         var storage = Enumerable.Range(0, 12).Select(i => (float)i).ToArray();
         // {'a': storage[1:7].view(2,3).t(), 'b': storage[6:12].view(2,3)}
         var pickle = new CraftedPickle().Op('}').Op('(')
@@ -127,7 +127,7 @@ public sealed class CheckpointReaderTests
     public void BigEndianNumpyScalarIsDecoded()
     {
         using var temp = new TempFolder();
-        var path = temp.File("numpy.pt");
+        var path = temp.Combine("numpy.pt");
         var raw = new string(new[] { 0x40, 0x06, 0, 0, 0, 0, 0, 0 }.Select(b => (char)b).ToArray());
         var pickle = new CraftedPickle()
             .Global("numpy.core.multiarray", "scalar")
@@ -144,12 +144,12 @@ public sealed class CheckpointReaderTests
     public void MissingFileAndNonZipAreClearErrors()
     {
         using var temp = new TempFolder();
-        var missing = temp.File("absent.pt");
+        var missing = temp.Combine("absent.pt");
         Assert.Contains(missing, Assert.Throws<CheckpointException>(() => Checkpoint.Read(missing)).Message);
-        var text = temp.File("notes.pt");
+        var text = temp.Combine("notes.pt");
         File.WriteAllText(text, "not a checkpoint");
         Assert.Contains("not a readable zip", Assert.Throws<CheckpointException>(() => Checkpoint.Read(text)).Message);
-        var legacy = temp.File("legacy.pt");
+        var legacy = temp.Combine("legacy.pt");
         File.WriteAllBytes(legacy, [0x80, 0x02, 0x8A, 0x0A]);
         Assert.Contains("legacy", Assert.Throws<CheckpointException>(() => Checkpoint.Read(legacy)).Message);
     }
@@ -163,7 +163,7 @@ public sealed class BareStateDictTests
         using var temp = new TempFolder();
         using var source = new SmallNet();
         ReferenceFill.Fill(source);
-        var path = temp.File("released.pth");
+        var path = temp.Combine("released.pth");
         Checkpoint.SaveStateDict(path, source.state_dict().Select(e => new KeyValuePair<string, Tensor>("module." + e.Key, e.Value)));
 
         using var target = new SmallNet();
@@ -176,7 +176,7 @@ public sealed class BareStateDictTests
     public void AFileThatIsNotAStateDictSaysSo()
     {
         using var temp = new TempFolder();
-        var path = temp.File("other.pt");
+        var path = temp.Combine("other.pt");
         Checkpoint.Save(path, new PickleDict { ["epoch"] = 3L, ["notes"] = "no weights" });
         using var checkpoint = Checkpoint.Read(path);
         var error = Assert.Throws<CheckpointException>(() => checkpoint.StateDict());

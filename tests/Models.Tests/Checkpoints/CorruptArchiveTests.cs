@@ -12,7 +12,7 @@ public sealed class CorruptArchiveTests
     public void WrongEntryCountInTheCentralDirectoryNamesTheFile()
     {
         using var temp = new TempFolder();
-        var path = temp.File("miscounted.pth.tar");
+        var path = temp.Combine("miscounted.pth.tar");
         var bytes = File.ReadAllBytes(TestPaths.FixtureCheckpoint);
         var end = bytes.Length - EndOfCentralDirectorySize;
         Assert.Equal(0x06054B50u, BitConverter.ToUInt32(bytes, end));
@@ -30,7 +30,7 @@ public sealed class CorruptArchiveTests
     public void RandomDamageAnywhereInTheFileIsACheckpointException()
     {
         using var temp = new TempFolder();
-        var path = temp.File("damaged.pth.tar");
+        var path = temp.Combine("damaged.pth.tar");
         var original = File.ReadAllBytes(TestPaths.FixtureCheckpoint);
         var random = new Random(42);
         for (var trial = 0; trial < 60; trial++)

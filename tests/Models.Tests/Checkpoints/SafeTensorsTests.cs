@@ -25,7 +25,7 @@ public sealed class SafeTensorsTests
     {
         using var scope = NewDisposeScope();
         using var temp = new TempFolder();
-        var path = temp.File("model.safetensors");
+        var path = temp.Combine("model.safetensors");
         var tensors = SampleTensors();
         SafeTensors.Write(path, tensors, new Dictionary<string, string> { ["format"] = "pt", ["arch"] = "bLResNet-50" });
 
@@ -50,7 +50,7 @@ public sealed class SafeTensorsTests
     {
         using var scope = NewDisposeScope();
         using var temp = new TempFolder();
-        var path = temp.File("model.safetensors");
+        var path = temp.Combine("model.safetensors");
         var tensors = SampleTensors();
         SafeTensors.Write(path, tensors, new Dictionary<string, string> { ["format"] = "pt" });
 
@@ -77,7 +77,7 @@ public sealed class SafeTensorsTests
     public void MalformedHeadersAreClearErrors(string header, int dataBytes, string problem)
     {
         using var temp = new TempFolder();
-        var path = temp.File("bad.safetensors");
+        var path = temp.Combine("bad.safetensors");
         var json = Encoding.UTF8.GetBytes(header);
         File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)json.Length), .. json, .. new byte[dataBytes]]);
         var error = Assert.Throws<CheckpointException>(() => SafeTensors.Read(path));
@@ -89,7 +89,7 @@ public sealed class SafeTensorsTests
     public void HeaderLongerThanTheFileIsAClearError()
     {
         using var temp = new TempFolder();
-        var path = temp.File("truncated.safetensors");
+        var path = temp.Combine("truncated.safetensors");
         File.WriteAllBytes(path, [.. BitConverter.GetBytes(1000UL), .. "{}"u8.ToArray()]);
         var error = Assert.Throws<CheckpointException>(() => SafeTensors.Read(path));
         Assert.Contains("declares a 1000-byte header", error.Message);
@@ -100,7 +100,7 @@ public sealed class SafeTensorsTests
     {
         using var scope = NewDisposeScope();
         using var temp = new TempFolder();
-        var path = temp.File("complex.safetensors");
+        var path = temp.Combine("complex.safetensors");
         var error = Assert.Throws<CheckpointException>(() =>
             SafeTensors.Write(path, [new("z", complex(ones(2), zeros(2)))]));
         Assert.Contains("'z'", error.Message);

@@ -41,7 +41,7 @@ public sealed class TrainingCheckpointTests
         var (net, sgd) = Trained();
         using var _ = net;
         using var __ = sgd;
-        var path = temp.File("checkpoint.pth.tar");
+        var path = temp.Combine("checkpoint.pth.tar");
         TrainingCheckpoint.Save(path, Progress, net, sgd);
 
         using var loaded = TrainingCheckpoint.Load(path);
@@ -69,7 +69,7 @@ public sealed class TrainingCheckpointTests
     public void ResumedSgdContinuesExactlyLikeAnUninterruptedOne()
     {
         using var temp = new TempFolder();
-        var path = temp.File("checkpoint.pth.tar");
+        var path = temp.Combine("checkpoint.pth.tar");
         var (net, sgd) = Trained();
         using var _ = net;
         using var __ = sgd;
@@ -102,7 +102,7 @@ public sealed class TrainingCheckpointTests
     public void OptimizerOfAnotherShapeIsRefusedNamingTheFile()
     {
         using var temp = new TempFolder();
-        var path = temp.File("checkpoint.pth.tar");
+        var path = temp.Combine("checkpoint.pth.tar");
         var (net, sgd) = Trained();
         using var _ = net;
         using var __ = sgd;
@@ -124,7 +124,7 @@ public sealed class TrainingCheckpointTests
         var (net, sgd) = Trained();
         using var _ = net;
         using var __ = sgd;
-        var path = temp.File("aligned.pt");
+        var path = temp.Combine("aligned.pt");
         TrainingCheckpoint.Save(path, Progress, net, sgd);
 
         // Walk the local headers in file order: signature, sizes at 18, name and extra lengths at 26 and 28.
@@ -153,7 +153,7 @@ public sealed class TrainingCheckpointTests
         var (net, sgd) = Trained();
         using var _ = net;
         using var __ = sgd;
-        var path = temp.File("for-python.pth.tar");
+        var path = temp.Combine("for-python.pth.tar");
         TrainingCheckpoint.Save(path, Progress, net, sgd);
 
         var summary = PythonTorch.RunJson("torch_summary.py", path);
@@ -189,8 +189,8 @@ public sealed class TrainingCheckpointTests
     public void ReadsWhatTorchSaveWrites()
     {
         using var temp = new TempFolder();
-        var path = temp.File("mixed.pt");
-        var expectedPath = temp.File("mixed.json");
+        var path = temp.Combine("mixed.pt");
+        var expectedPath = temp.Combine("mixed.json");
         PythonTorch.Run("write_mixed.py", path, expectedPath);
         var expected = JsonDocument.Parse(File.ReadAllText(expectedPath)).RootElement;
 
@@ -246,7 +246,7 @@ public sealed class TrainingCheckpointTests
         var (net, sgd) = Trained();
         using var _ = net;
         using var __ = sgd;
-        var path = temp.File("checkpoint.pth.tar");
+        var path = temp.Combine("checkpoint.pth.tar");
         TrainingCheckpoint.Save(path, Progress, net, sgd);
         var before = File.ReadAllBytes(path);
 
@@ -269,7 +269,7 @@ public sealed class TrainingCheckpointTests
         var (net, sgd) = Trained();
         using var _ = net;
         using var __ = sgd;
-        var path = temp.File("weights.pth.tar");
+        var path = temp.Combine("weights.pth.tar");
         TrainingCheckpoint.Save(path, Progress, net, sgd);
 
         using var same = new SmallNet();
@@ -297,7 +297,7 @@ public sealed class TrainingCheckpointTests
         using var temp = new TempFolder();
         using var source = new SmallNet();
         ReferenceFill.Fill(source);
-        var path = temp.File("weights.pth");
+        var path = temp.Combine("weights.pth");
         Checkpoint.SaveStateDict(path, source);
 
         using var doubled = new SmallNet();

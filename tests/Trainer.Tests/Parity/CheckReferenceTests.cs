@@ -12,7 +12,7 @@ public sealed class CheckReferenceTests
     public static TheoryData<string> ReferenceFiles()
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(SharedFolder("reference"), "*.json").Order(StringComparer.Ordinal))
+        foreach (var file in Directory.GetFiles(RepositoryPaths.Shared("reference"), "*.json").Order(StringComparer.Ordinal))
             data.Add(Path.GetFileName(file));
         return data;
     }
@@ -21,7 +21,7 @@ public sealed class CheckReferenceTests
     [MemberData(nameof(ReferenceFiles))]
     public void GeneratedModelMatchesTheOriginal(string file)
     {
-        var result = CheckReferenceCommand.Check(Path.Combine(SharedFolder("reference"), file));
+        var result = CheckReferenceCommand.Check(Path.Combine(RepositoryPaths.Shared("reference"), file));
         Assert.True(result.Passed, result.ToString());
         Assert.InRange(result.RelativeError, 0, CheckReferenceCommand.Tolerance);
     }
@@ -42,15 +42,5 @@ public sealed class CheckReferenceTests
         {
             File.Delete(file);
         }
-    }
-
-    private static string SharedFolder(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", name);
-            if (Directory.Exists(candidate)) return candidate;
-        }
-        throw new DirectoryNotFoundException($"no shared/{name} folder above {AppContext.BaseDirectory}");
     }
 }

@@ -1,11 +1,9 @@
-namespace Dsl.Trainer.Tests;
+namespace Dsl.TestSupport;
 
 /// <summary>A fresh folder under the temp directory, deleted on dispose.</summary>
-internal sealed class TempFolder : IDisposable
+public sealed class TempFolder : IDisposable
 {
-    public TempFolder() => Directory.CreateDirectory(Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "dsl-trainer-" + Guid.NewGuid().ToString("N")));
-
-    public string Path { get; }
+    public string Path { get; } = Directory.CreateTempSubdirectory("dsl-test-").FullName;
 
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
