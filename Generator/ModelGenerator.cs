@@ -6,15 +6,17 @@ using Dsl.Generator.Description;
 using Dsl.Generator.Diagnostics;
 using Dsl.Generator.Emit;
 using Dsl.Generator.Infrastructure;
+using Dsl.Generator.Naming;
 using Dsl.Generator.Specs;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 
 namespace Dsl.Generator;
 
 /// <summary>
 /// Generates a model class per network spec (AdditionalFiles named *.model.yaml, *.model.yml or *.model.json)
-/// and the model catalog. Other .json AdditionalFiles are data files a spec may name (ScaleNet allocations).
+/// and the assembly's model list, in the namespace <see cref="GeneratedNamespace"/> chooses. Other .json AdditionalFiles are data files a spec may name (ScaleNet allocations).
 /// Each spec flows alone through parse → describe → emit, so editing one spec regenerates only its model.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
@@ -58,14 +60,28 @@ public sealed class ModelGenerator : IIncrementalGenerator
             .Select(static (all, _) => all.Select(i => i!).OrderBy(i => i.FilePath, StringComparer.Ordinal).ToEquatableArray())
             .WithTrackingName(TrackingNames.Identities);
 
+        // Build properties arrive as plain strings, so an unrelated edit leaves the namespace, and every output, cached.
+        var namespaceProperties = context.AnalyzerConfigOptionsProvider
+            .Select(static (o, _) => (Dsl: Property(o, "DslNamespace"), Root: Property(o, "RootNamespace")));
+        var generatedNamespace = namespaceProperties
+            .Combine(context.CompilationProvider.Select(static (c, _) => c.AssemblyName))
+            .Select(static (p, _) => GeneratedNamespace.Choose(p.Left.Dsl, p.Left.Root, p.Right))
+            .WithTrackingName(TrackingNames.Namespace);
+        context.RegisterSourceOutput(generatedNamespace, static (spc, ns) =>
+        {
+            if (ns.Problem is { } problem) spc.ReportDiagnostic(problem.ToDiagnostic());
+        });
+
         var emitted = described
             .Combine(identities)
-            .Select(static (pair, ct) => EmitModel(pair.Left, pair.Right))
+            .Combine(generatedNamespace)
+            .Select(static (pair, ct) => EmitModel(pair.Left.Left, pair.Left.Right, pair.Right.Name))
             .WithTrackingName(TrackingNames.Emitted);
 
         var catalog = identities
             .Select(static (all, _) => CatalogClassNames(all))
-            .WithTrackingName(TrackingNames.CatalogEntries);
+            .WithTrackingName(TrackingNames.CatalogEntries)
+            .Combine(generatedNamespace);
 
         // A YAML file that is not named as a spec would otherwise be ignored without a word.
         var strayYaml = files
@@ -89,9 +105,15 @@ public sealed class ModelGenerator : IIncrementalGenerator
             }
         });
 
-        context.RegisterSourceOutput(catalog, static (spc, classNames) =>
-            spc.AddSource(CatalogEmitter.HintName, SourceText.From(CatalogEmitter.Emit(classNames), System.Text.Encoding.UTF8)));
+        context.RegisterSourceOutput(catalog, static (spc, pair) =>
+        {
+            if (pair.Right.Name is { } namespaceName)
+                spc.AddSource(CatalogEmitter.HintName, SourceText.From(CatalogEmitter.Emit(pair.Left, namespaceName), System.Text.Encoding.UTF8));
+        });
     }
+
+    private static string? Property(AnalyzerConfigOptionsProvider options, string name) =>
+        options.GlobalOptions.TryGetValue("build_property." + name, out var value) ? value : null;
 
     private static ParseResult Parse(SpecSource source, CancellationToken cancellationToken)
     {
@@ -127,9 +149,11 @@ public sealed class ModelGenerator : IIncrementalGenerator
         }
     }
 
-    private static EmitResult EmitModel(DescribeResult described, EquatableArray<ModelIdentity> identities)
+    /// <summary>The model's source, or only its diagnostics when it is invalid or the namespace is (reported once, apart).</summary>
+    private static EmitResult EmitModel(DescribeResult described, EquatableArray<ModelIdentity> identities, string? namespaceName)
     {
-        if (described.Network is not { } network) return new EmitResult(described.FilePath, null, null, described.Diagnostics);
+        if (described.Network is not { } network || namespaceName is null)
+            return new EmitResult(described.FilePath, null, null, described.Diagnostics);
         try
         {
             var earlier = identities.FirstOrDefault(i => string.CompareOrdinal(i.FilePath, described.FilePath) < 0 &&
@@ -145,7 +169,7 @@ public sealed class ModelGenerator : IIncrementalGenerator
                 ]).ToEquatableArray();
                 return new EmitResult(described.FilePath, null, null, diagnostics);
             }
-            return new EmitResult(described.FilePath, ModelEmitter.HintName(network), ModelEmitter.Emit(network), described.Diagnostics);
+            return new EmitResult(described.FilePath, ModelEmitter.HintName(network), ModelEmitter.Emit(network, namespaceName), described.Diagnostics);
         }
         catch (Exception e)
         {

@@ -11,4 +11,5 @@ public static class TrackingNames
     public const string Emitted = "Emitted";
     public const string CatalogEntries = "CatalogEntries";
     public const string StrayFiles = "StrayFiles";
+    public const string Namespace = "Namespace";
 }

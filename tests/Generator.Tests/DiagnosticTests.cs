@@ -28,7 +28,7 @@ public sealed class DiagnosticTests
         var result = GeneratorHarness.Run(GeneratorHarness.Spec("bad.model.yaml", "name: Bad\nfamily: big-little\ndepth: 34\n"),
             GeneratorHarness.Spec("good.model.yaml", "name: Good\nfamily: resnet\ndepth: 50\n"));
         var hints = result.Results[0].GeneratedSources.Select(s => s.HintName).Order().ToList();
-        Assert.Equal(["Good.g.cs", "ModelCatalog.g.cs"], hints);
+        Assert.Equal(["GeneratedModels.g.cs", "Good.g.cs"], hints);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public sealed class IncrementalTests
     private static readonly string[] StepNames =
     [
         TrackingNames.SpecFiles, TrackingNames.DataFiles, TrackingNames.Parsed, TrackingNames.Described,
-        TrackingNames.Identities, TrackingNames.Emitted, TrackingNames.CatalogEntries,
+        TrackingNames.Identities, TrackingNames.Emitted, TrackingNames.CatalogEntries, TrackingNames.Namespace,
     ];
 
     private static (GeneratorDriver Driver, List<InMemoryAdditionalText> Files) Prime()
