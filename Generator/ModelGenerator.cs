@@ -16,7 +16,8 @@ namespace Dsl.Generator;
 
 /// <summary>
 /// Generates a model class per network spec (AdditionalFiles named *.model.yaml, *.model.yml or *.model.json)
-/// and the assembly's model list, in the namespace <see cref="GeneratedNamespace"/> chooses. Other .json AdditionalFiles are data files a spec may name (ScaleNet allocations).
+/// and the assembly's model list, in the namespace <see cref="GeneratedNamespace"/> chooses. Other .json
+/// AdditionalFiles are data files a spec may name (ScaleNet allocations).
 /// Each spec flows alone through parse → describe → emit, so editing one spec regenerates only its model.
 /// </summary>
 [Generator(LanguageNames.CSharp)]

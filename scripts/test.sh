@@ -6,7 +6,7 @@ bash scripts/setup.sh --tests
 # The packages, and the sample that uses them as any other project would (the package tests need them too).
 bash scripts/pack.sh --no-build
 sample_checkpoint=$(mktemp --suffix=.pt)
-dotnet run --project samples/CifarBL -c Release -nologo -- "$sample_checkpoint"
+dotnet run --project samples/CifarBL -c Release -- "$sample_checkpoint"
 rm -f "$sample_checkpoint"
 log=$(mktemp)
 status=0

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Xml.Linq;
-
 namespace Dsl.Generator.Tests.Packages;
 
 /// <summary>
@@ -15,12 +12,8 @@ public sealed class ConsumerSolution : IDisposable
     public ConsumerSolution()
     {
         output = new Lazy<IReadOnlyList<string>>(Run);
-        var packages = Path.Combine(RepositoryPaths.Root, "artifacts", "packages");
-        var version = XDocument.Load(Path.Combine(RepositoryPaths.Root, "Directory.Build.props")).Descendants("DslVersion").Single().Value;
-        foreach (var id in new[] { "Dsl.Generator", "Dsl.Runtime" })
-            if (!File.Exists(Path.Combine(packages, $"{id}.{version}.nupkg")))
-                throw new InvalidOperationException($"{packages} has no {id}.{version}.nupkg: run 'bash scripts/pack.sh' first " +
-                                                    "(scripts/test.sh packs before it tests).");
+        PackedPackages.Require("Dsl.Generator", "Dsl.Runtime");
+        var (packages, version) = (PackedPackages.Folder, PackedPackages.Version);
         Directory.CreateDirectory(folder);
         Write("NuGet.config", $"""
             <configuration>
@@ -120,24 +113,9 @@ public sealed class ConsumerSolution : IDisposable
 
     private IReadOnlyList<string> Run()
     {
-        var start = new ProcessStartInfo("dotnet", ["run", "--project", "App", "-c", "Release", "-nologo"])
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        // The test host's MSBuild settings would point the child build at this repository's SDK resolution state.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-            start.Environment.Remove(key);
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(10))) process.Kill(entireProcessTree: true);
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"'dotnet run' of the consumer in {folder} failed ({process.ExitCode}):\n{stdout}\n{stderr.Result}");
-        return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var (exitCode, output) = PackedPackages.Run("dotnet", ["run", "--project", "App", "-c", "Release"], folder);
+        if (exitCode != 0) throw new InvalidOperationException($"'dotnet run' of the consumer in {folder} failed ({exitCode}):\n{output}");
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
     public void Dispose()
