@@ -10,13 +10,15 @@ using Dsl.Generator.Infrastructure;
 using Dsl.Generator.Naming;
 using Dsl.Generator.Specs;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 
 namespace Dsl.Generator;
 
 /// <summary>
 /// Generates a model class per network spec (AdditionalFiles named *.model.yaml, *.model.yml or *.model.json)
-/// and the model catalog. Other .json AdditionalFiles are data files a spec may name (ScaleNet allocations).
+/// and the assembly's model list, in the namespace <see cref="GeneratedNamespace"/> chooses. Other .json
+/// AdditionalFiles are data files a spec may name (ScaleNet allocations).
 /// Each spec flows alone through parse → describe → emit; only the model names meet, in one roster that decides
 /// which spec of a shared name is generated. Editing one spec therefore regenerates only its model.
 /// </summary>
@@ -65,6 +67,18 @@ public sealed class ModelGenerator : IIncrementalGenerator
             .Select(static (all, _) => ModelRoster.Of(all))
             .WithTrackingName(TrackingNames.Roster);
 
+        // Build properties arrive as plain strings, so an unrelated edit leaves the namespace, and every output, cached.
+        var namespaceProperties = context.AnalyzerConfigOptionsProvider
+            .Select(static (o, _) => (Dsl: Property(o, "DslNamespace"), Root: Property(o, "RootNamespace")));
+        var generatedNamespace = namespaceProperties
+            .Combine(context.CompilationProvider.Select(static (c, _) => c.AssemblyName))
+            .Select(static (p, _) => GeneratedNamespace.Choose(p.Left.Dsl, p.Left.Root, p.Right))
+            .WithTrackingName(TrackingNames.Namespace);
+        context.RegisterSourceOutput(generatedNamespace, static (spc, ns) =>
+        {
+            if (ns.Problem is { } problem) spc.ReportDiagnostic(problem.ToDiagnostic());
+        });
+
         var models = described
             .Combine(roster)
             .Select(static (pair, _) => RefuseDuplicate(pair.Left, pair.Right))
@@ -72,7 +86,8 @@ public sealed class ModelGenerator : IIncrementalGenerator
 
         var catalog = roster
             .Select(static (r, _) => r.CatalogClassNames())
-            .WithTrackingName(TrackingNames.CatalogEntries);
+            .WithTrackingName(TrackingNames.CatalogEntries)
+            .Combine(generatedNamespace);
 
         // A YAML file that is not named as a spec would otherwise be ignored without a word.
         var strayYaml = files
@@ -82,11 +97,18 @@ public sealed class ModelGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.StrayFiles);
         context.RegisterSourceOutput(strayYaml, static (spc, diagnostic) => spc.ReportDiagnostic(diagnostic.ToDiagnostic()));
 
-        context.RegisterSourceOutput(models, static (spc, model) => ReportDiagnosticsAndEmitSource(spc, model));
+        context.RegisterSourceOutput(models.Combine(generatedNamespace),
+            static (spc, pair) => ReportDiagnosticsAndEmitSource(spc, pair.Left, pair.Right.Name));
 
-        context.RegisterSourceOutput(catalog, static (spc, classNames) =>
-            spc.AddSource(CatalogEmitter.HintName, SourceText.From(CatalogEmitter.Emit(classNames), Encoding.UTF8)));
+        context.RegisterSourceOutput(catalog, static (spc, pair) =>
+        {
+            if (pair.Right.Name is { } namespaceName)
+                spc.AddSource(CatalogEmitter.HintName, SourceText.From(CatalogEmitter.Emit(pair.Left, namespaceName), Encoding.UTF8));
+        });
     }
+
+    private static string? Property(AnalyzerConfigOptionsProvider options, string name) =>
+        options.GlobalOptions.TryGetValue("build_property." + name, out var value) ? value : null;
 
     private static ParseResult Parse(SpecSource source, CancellationToken cancellationToken)
     {
@@ -129,15 +151,16 @@ public sealed class ModelGenerator : IIncrementalGenerator
             : new ModelOutput(described.FilePath, described.Network, described.Diagnostics);
 
     /// <summary>Reports a spec's diagnostics, then writes its model when there is one; the emitters never validate.</summary>
-    private static void ReportDiagnosticsAndEmitSource(SourceProductionContext context, ModelOutput model)
+    private static void ReportDiagnosticsAndEmitSource(SourceProductionContext context, ModelOutput model, string? namespaceName)
     {
         foreach (var diagnostic in model.Diagnostics) context.ReportDiagnostic(diagnostic.ToDiagnostic());
-        if (model.Network is not { } network) return;
+        // A bad namespace is reported once, by its own output.
+        if (model.Network is not { } network || namespaceName is null) return;
         try
         {
             // Both texts first, so a failure leaves neither half of the class behind.
-            var classText = ModelEmitter.Emit(network);
-            var summaryText = SummaryEmitter.Emit(network);
+            var classText = ModelEmitter.Emit(network, namespaceName);
+            var summaryText = SummaryEmitter.Emit(network, namespaceName);
             context.AddSource(ModelEmitter.HintName(network), SourceText.From(classText, Encoding.UTF8));
             context.AddSource(SummaryEmitter.HintName(network), SourceText.From(summaryText, Encoding.UTF8));
         }

@@ -12,4 +12,5 @@ public static class TrackingNames
     public const string Models = "Models";
     public const string CatalogEntries = "CatalogEntries";
     public const string StrayFiles = "StrayFiles";
+    public const string Namespace = "Namespace";
 }

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Builds everything that is missing and runs every test; exits non-zero when any test fails.
+# Builds everything that is missing, packs, builds and runs the sample, and runs every test; exits non-zero when any fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --tests
+# The packages, and the sample that uses them as any other project would (the package tests need them too).
+bash scripts/pack.sh --no-build
+sample_checkpoint=$(mktemp --suffix=.pt)
+dotnet run --project samples/CifarBL -c Release -- "$sample_checkpoint"
+rm -f "$sample_checkpoint"
 log=$(mktemp)
 status=0
 dotnet test Dsl.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log" || status=$?

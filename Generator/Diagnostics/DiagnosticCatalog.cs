@@ -69,11 +69,14 @@ public static class DiagnosticCatalog
         "'{0}' is not read as a network spec: spec files are named *.model.yaml, *.model.yml or *.model.json", Category,
         DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: "docs/diagnostics/DSL0019.md");
 
+    public static readonly DiagnosticDescriptor InvalidNamespace = Error("DSL0020", "Invalid namespace for the generated models",
+        "{0} '{1}' cannot be the namespace of the generated models: {2}; set the MSBuild property DslNamespace to a C# namespace");
+
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
     [
         SyntaxError, UnknownKey, WrongType, MissingField, OutOfRange, UnknownDepth, NotDivisible, AllocationRowCount,
         EmptyBranchRow, VanishingBranch, DuplicateName, InvalidName, MissingAllocationFile, LimitExceeded, InternalError,
-        DuplicateKey, ConflictingFields, NotApplicable, NotASpecFile,
+        DuplicateKey, ConflictingFields, NotApplicable, NotASpecFile, InvalidNamespace,
     ];
 
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = All.ToDictionary(d => d.Id);

@@ -15,8 +15,10 @@ public sealed record DiagnosticInfo(string Id, string FilePath, SourceSpan Span,
     public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, string filePath, SourceSpan span, params object[] arguments) =>
         new(descriptor.Id, filePath, span, arguments.Select(a => Convert.ToString(a, CultureInfo.InvariantCulture) ?? "").ToEquatableArray());
 
+    /// <summary>A Roslyn diagnostic at the span of the file, or without a location when there is no file (a build property).</summary>
     public Diagnostic ToDiagnostic() =>
-        Diagnostic.Create(DiagnosticCatalog.ById(Id), Span.ToLocation(FilePath), Arguments.Cast<object>().ToArray());
+        Diagnostic.Create(DiagnosticCatalog.ById(Id), FilePath.Length == 0 ? Location.None : Span.ToLocation(FilePath),
+            Arguments.Cast<object>().ToArray());
 
     public string Format() => string.Format(CultureInfo.InvariantCulture, DiagnosticCatalog.ById(Id).MessageFormat.ToString(CultureInfo.InvariantCulture), Arguments.Cast<object>().ToArray());
 }

@@ -16,9 +16,9 @@ internal static class ModelEmitter
 {
     public static string HintName(NetworkDescription network) => network.ClassName + ".g.cs";
 
-    public static string Emit(NetworkDescription n)
+    public static string Emit(NetworkDescription n, string namespaceName)
     {
-        var w = new CodeWriter().GeneratedFileHeader(ReservedNames.Aliases);
+        var w = new CodeWriter().GeneratedFileHeader(namespaceName, ReservedNames.Aliases);
         w.Line("/// <summary>");
         w.Line("/// " + DocText(n.Name) + ": family " + n.Family + ", block " + n.Block + ", generated from " + DocText(n.SourceFile) + ".");
         w.Line("/// Input " + n.Input + ", " + Grouped(n.ParameterCount) + " parameters, " + Grouped(n.MultiplyAdds) + " multiply-adds.");

@@ -16,9 +16,9 @@ internal static class SummaryEmitter
 
     public static string HintName(NetworkDescription network) => network.ClassName + ".Summary.g.cs";
 
-    public static string Emit(NetworkDescription n)
+    public static string Emit(NetworkDescription n, string namespaceName)
     {
-        var w = new CodeWriter().GeneratedFileHeader(ReservedNames.Aliases.Where(a => a.Alias == "LayerSummary").ToList());
+        var w = new CodeWriter().GeneratedFileHeader(namespaceName, ReservedNames.Aliases.Where(a => a.Alias == "LayerSummary").ToList());
         w.Open("public sealed partial class " + n.ClassName);
         w.Line("private static LayerSummary[] " + FactoryName + "() =>");
         w.Line("[");

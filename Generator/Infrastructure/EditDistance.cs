@@ -1,9 +1,14 @@
 using System;
 
+// Compiled into Dsl.Runtime too, where a Dsl.Generator namespace would hide other types named Generator.
+#if DSL_RUNTIME
+namespace Dsl.Runtime.Models;
+#else
 namespace Dsl.Generator.Infrastructure;
+#endif
 
-/// <summary>Levenshtein distance, for "did you mean" suggestions.</summary>
-public static class EditDistance
+/// <summary>Levenshtein distance, for "did you mean" suggestions. One source, compiled into the generator and into Dsl.Runtime.</summary>
+internal static class EditDistance
 {
     public static int Between(string a, string b)
     {

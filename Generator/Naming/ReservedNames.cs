@@ -57,7 +57,7 @@ public static class ReservedNames
     ];
 
     /// <summary>Type names the generated code declares in the same namespace.</summary>
-    public static readonly IReadOnlyList<string> Types = ["ModelCatalog"];
+    public static readonly IReadOnlyList<string> Types = [Emit.CatalogEmitter.ClassName];
 
     public static bool IsTaken(string className) =>
         Types.Contains(className) || Members.Contains(className) || Aliases.Any(a => a.Alias == className);

@@ -22,7 +22,7 @@ public sealed class LibStdCxxCompat : Task
     /// <summary>The copies of libLibTorchSharp.so in the output folder.</summary>
     [Required] public ITaskItem[] Libraries { get; set; } = Array.Empty<ITaskItem>();
 
-    /// <summary>The system libstdc++; when it already has the version, nothing is changed.</summary>
+    /// <summary>The system libstdc++; when it already has the version, nothing is changed. Empty: always mark the requirement weak.</summary>
     public string SystemLibStdCxx { get; set; } = "";
 
     public override bool Execute()

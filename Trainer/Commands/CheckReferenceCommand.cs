@@ -50,7 +50,7 @@ public static class CheckReferenceCommand
     public static ReferenceResult Check(string file)
     {
         var reference = ReferenceFile.Read(file);
-        using var model = ModelCatalog.Get(reference.Model).Create();
+        using var model = BuiltInModels.Catalog.Get(reference.Model).Create();
         model.eval();
         var problems = new List<string>();
 

@@ -13,7 +13,7 @@ public static partial class ModelResolver
         var exact = catalog.All.FirstOrDefault(m => m.Name == name)
                     ?? catalog.All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
         if (exact is not null) return exact;
-        var nearest = catalog.All.OrderBy(m => Dsl.Definitions.NameDistance.Between(m.Name, name)).Take(5).Select(m => m.Name).ToList();
+        var nearest = Dsl.Runtime.Models.NameSuggestions.Nearest(name, catalog.All.Select(m => m.Name), 5);
         throw new UsageException(nearest.Count == 0
             ? $"unknown model '{name}': no models are available"
             : $"unknown model '{name}'. Nearest names: {string.Join(", ", nearest)} (run 'dsl list' for all)");

@@ -58,7 +58,7 @@ internal static class BadSpecCases
         [
             ("a.model.yaml", "name: \"x\\\"; } class Evil { //\"\nfamily: resnet\ndepth: 50\n"),
             ("b.model.yaml", "name: 50-layers\nfamily: resnet\ndepth: 50\n"),
-            ("c.model.yaml", "name: ModelCatalog\nfamily: resnet\ndepth: 50\n"),
+            ("c.model.yaml", "name: GeneratedModels\nfamily: resnet\ndepth: 50\n"),
             ("d.model.yaml", "name: Layer1\nfamily: resnet\ndepth: 50\n"),
         ],
         ["duplicate-key"] = [("bad.model.yaml", "name: Bad\nfamily: resnet\ndepth: 50\ndepth: 101\n")],

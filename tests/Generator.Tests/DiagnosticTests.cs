@@ -31,7 +31,7 @@ public sealed class DiagnosticTests
         var result = GeneratorHarness.Run(GeneratorHarness.Spec("bad.model.yaml", "name: Bad\nfamily: big-little\ndepth: 34\n"),
             GeneratorHarness.Spec("good.model.yaml", "name: Good\nfamily: resnet\ndepth: 50\n"));
         var hints = result.Results[0].GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["Good.Summary.g.cs", "Good.g.cs", "ModelCatalog.g.cs"], hints);
+        Assert.Equal(["GeneratedModels.g.cs", "Good.Summary.g.cs", "Good.g.cs"], hints);
     }
 
     [Fact]

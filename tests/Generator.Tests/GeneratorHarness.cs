@@ -8,11 +8,13 @@ namespace Dsl.Generator.Tests;
 /// <summary>Runs the model generator on in-memory files, the way the compiler runs it.</summary>
 internal static class GeneratorHarness
 {
-    public static CSharpGeneratorDriver CreateDriver(IEnumerable<AdditionalText> files) =>
+    /// <summary>A driver over these files, with the build properties of the Definitions project unless others are given.</summary>
+    public static CSharpGeneratorDriver CreateDriver(IEnumerable<AdditionalText> files, BuildProperties? properties = null) =>
         (CSharpGeneratorDriver)CSharpGeneratorDriver.Create(
             [new ModelGenerator().AsSourceGenerator()],
             additionalTexts: files,
             parseOptions: ParseOptions,
+            optionsProvider: properties ?? BuildProperties.Definitions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     public static CSharpParseOptions ParseOptions { get; } = new(LanguageVersion.Preview);

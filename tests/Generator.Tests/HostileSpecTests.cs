@@ -18,7 +18,7 @@ public sealed class HostileSpecTests
     private static void AssertOnly(GeneratorDriverRunResult result, string id)
     {
         Assert.Contains(result.Diagnostics, d => d.Id == id);
-        Assert.DoesNotContain(result.Results[0].GeneratedSources, s => s.HintName != "ModelCatalog.g.cs");
+        Assert.DoesNotContain(result.Results[0].GeneratedSources, s => s.HintName != "GeneratedModels.g.cs");
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class HostileSpecTests
             GeneratorHarness.Spec("b.model.yaml", "name: NetaB\nfamily: resnet\ndepth: 50\n"));
         var duplicate = Assert.Single(result.Diagnostics);
         Assert.Equal("DSL0011", duplicate.Id);
-        Assert.Equal(["ModelCatalog.g.cs", "NetAb.Summary.g.cs", "NetAb.g.cs"],
+        Assert.Equal(["GeneratedModels.g.cs", "NetAb.Summary.g.cs", "NetAb.g.cs"],
             result.Results[0].GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
     }
 

@@ -92,7 +92,7 @@ public sealed class IncrementalTests
         var refused = (ModelOutput)changed.Value;
         Assert.Null(refused.Network);
         Assert.Equal("DSL0011", Assert.Single(refused.Diagnostics).Id);
-        Assert.Equal(["ModelCatalog.g.cs", "NetA.Summary.g.cs", "NetA.g.cs", "NetC.Summary.g.cs", "NetC.g.cs"],
+        Assert.Equal(["GeneratedModels.g.cs", "NetA.Summary.g.cs", "NetA.g.cs", "NetC.Summary.g.cs", "NetC.g.cs"],
             run.GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
     }
 

@@ -30,7 +30,7 @@ public sealed class ModelFiguresTests
     [MemberData(nameof(SeedModels))]
     public void CatalogFiguresMatchTheOriginals(string name, long parameters, double gigaMultiplyAdds)
     {
-        var info = ModelCatalog.Get(name);
+        var info = BuiltInModels.Catalog.Get(name);
         Assert.Equal(parameters, info.ParameterCount);
         Assert.Equal(gigaMultiplyAdds, Math.Round(info.MultiplyAdds / 1e9, 4));
         Assert.Equal([1L, 1000L], info.Layers[^1].OutputShape);
@@ -43,7 +43,7 @@ public sealed class ModelFiguresTests
     public void CatalogFiguresMatchTheReferenceFilesExactly(string fileName)
     {
         var reference = ReferenceData.Load(fileName);
-        var info = ModelCatalog.Get(reference.Model);
+        var info = BuiltInModels.Catalog.Get(reference.Model);
         Assert.Equal(reference.Parameters, info.ParameterCount);
         Assert.Equal(reference.MultiplyAdds224, info.MultiplyAdds);
     }
@@ -53,7 +53,7 @@ public sealed class ModelFiguresTests
     [InlineData("ResNeXt-50-32x4d", 25_028_904)]
     [InlineData("bLResNet-50-tiny", 395_266)]
     public void BaselineAndFixtureParameterCounts(string name, long parameters) =>
-        Assert.Equal(parameters, ModelCatalog.Get(name).ParameterCount);
+        Assert.Equal(parameters, BuiltInModels.Catalog.Get(name).ParameterCount);
 
     [Theory]
     [InlineData("bLResNet-50")]
@@ -63,7 +63,7 @@ public sealed class ModelFiguresTests
     [InlineData("bLResNet-Small")]
     public void BuiltModelHasTheCatalogParameterCount(string name)
     {
-        var info = ModelCatalog.Get(name);
+        var info = BuiltInModels.Catalog.Get(name);
         using var model = info.Create();
         Assert.Equal(info.ParameterCount, ParameterCount(model));
     }
@@ -74,7 +74,7 @@ public sealed class ModelFiguresTests
     [InlineData("bLResNet-50-tiny")]
     public void ForwardGivesTheDeclaredOutputShape(string name)
     {
-        var info = ModelCatalog.Get(name);
+        var info = BuiltInModels.Catalog.Get(name);
         using var model = info.Create();
         model.eval();
         using var scope = NewDisposeScope();
@@ -122,7 +122,7 @@ public sealed class ModelFiguresTests
     [InlineData("ScaleNet-Small")]
     public void ATrainingStepReachesEveryParameter(string name)
     {
-        var info = ModelCatalog.Get(name);
+        var info = BuiltInModels.Catalog.Get(name);
         using var model = info.Create();
         model.train();
         using (var scope = NewDisposeScope())
@@ -145,7 +145,7 @@ public sealed class ModelFiguresTests
     [Fact]
     public void LayerRowsAddUpToTheTotals()
     {
-        foreach (var info in ModelCatalog.All)
+        foreach (var info in BuiltInModels.Catalog.All)
         {
             Assert.True(info.ParameterCount == info.Layers.Sum(l => l.Parameters), info.Name + " parameters");
             Assert.True(info.MultiplyAdds == info.Layers.Sum(l => l.MultiplyAdds), info.Name + " multiply-adds");
@@ -155,11 +155,11 @@ public sealed class ModelFiguresTests
     [Fact]
     public void CatalogLooksUpNamesIgnoringCaseAndSuggestsNearNames()
     {
-        Assert.Same(ModelCatalog.Get("bLResNet-50"), ModelCatalog.Find("BLRESNET-50"));
-        Assert.Null(ModelCatalog.Find("bLResNet-51"));
-        var error = Assert.Throws<KeyNotFoundException>(() => ModelCatalog.Get("bLResNet-51"));
+        Assert.Same(BuiltInModels.Catalog.Get("bLResNet-50"), BuiltInModels.Catalog.Find("BLRESNET-50"));
+        Assert.Null(BuiltInModels.Catalog.Find("bLResNet-51"));
+        var error = Assert.Throws<KeyNotFoundException>(() => BuiltInModels.Catalog.Get("bLResNet-51"));
         Assert.Contains("bLResNet-50", error.Message);
-        Assert.Equal(ModelCatalog.All.Select(m => m.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count(), ModelCatalog.All.Count);
+        Assert.Equal(BuiltInModels.Catalog.All.Select(m => m.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count(), BuiltInModels.Catalog.All.Count);
     }
 
     private static long ParameterCount(nn.Module model) => model.parameters().Sum(p => p.numel());

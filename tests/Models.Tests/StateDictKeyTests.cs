@@ -15,7 +15,7 @@ public sealed class StateDictKeyTests
     public void StateDictMatchesTheOriginalEntryForEntry(string fileName)
     {
         var reference = ReferenceData.Load(fileName);
-        using var model = ModelCatalog.Get(reference.Model).Create();
+        using var model = BuiltInModels.Catalog.Get(reference.Model).Create();
 
         var actual = PyTorchStateDict.Of(model).Select(e => (e.Key, Shape: e.Value.shape)).ToList();
         Assert.Equal(reference.StateDict.Count, actual.Count);
@@ -37,7 +37,7 @@ public sealed class StateDictKeyTests
         // build reads the wrong rows; every build here must be identical.
         static List<(string, long[])> Entries(string name)
         {
-            using var model = ModelCatalog.Get(name).Create();
+            using var model = BuiltInModels.Catalog.Get(name).Create();
             return model.state_dict().Select(e => (e.Key, e.Value.shape)).ToList();
         }
 

@@ -31,7 +31,7 @@ public sealed class InferenceBenchmark(ITestOutputHelper output)
 
     private void Measure(string name)
     {
-        var info = ModelCatalog.Get(name);
+        var info = BuiltInModels.Catalog.Get(name);
         using var model = info.Create();
         TrainedState.Apply(model, seed: 21);
         model.eval();

@@ -34,7 +34,7 @@ public sealed class InferenceFormTests(ITestOutputHelper output)
     public void Float32FormEqualsTheEvalModel(string name, int size, MemoryFormat format)
     {
         using var scope = NewDisposeScope();
-        var info = ModelCatalog.Get(name);
+        var info = BuiltInModels.Catalog.Get(name);
         using var model = info.Create();
         TrainedState.Apply(model, seed: 1);
         model.eval();
@@ -59,7 +59,7 @@ public sealed class InferenceFormTests(ITestOutputHelper output)
     public void BFloat16FormKeepsTheTopClass(string name, int size)
     {
         using var scope = NewDisposeScope();
-        var info = ModelCatalog.Get(name);
+        var info = BuiltInModels.Catalog.Get(name);
         random.manual_seed(3);
         using var model = info.Create();
         TrainedState.Apply(model, seed: 3);
@@ -89,7 +89,7 @@ public sealed class InferenceFormTests(ITestOutputHelper output)
     public void FormIsASnapshotOfTheRunningStatistics()
     {
         using var scope = NewDisposeScope();
-        var info = ModelCatalog.Get("ScaleNet-Small");
+        var info = BuiltInModels.Catalog.Get("ScaleNet-Small");
         using var model = info.Create();
         TrainedState.Apply(model, seed: 5);
         model.eval();
@@ -109,7 +109,7 @@ public sealed class InferenceFormTests(ITestOutputHelper output)
     [Fact]
     public void ForwardLeavesNoTensorsBehind()
     {
-        using var model = ModelCatalog.Get("bLResNet-Small").Create();
+        using var model = BuiltInModels.Catalog.Get("bLResNet-Small").Create();
         model.eval();
         using var form = ((IHasInferenceForm)model).ForInference(InferencePrecision.BFloat16, MemoryFormat.ChannelsLast);
         using var images = TrainedState.Images(2, 1, 28, 28, seed: 8);

@@ -20,7 +20,7 @@ public sealed class FixtureCheckpointTests
             .SelectMany(row => row.EnumerateArray().Select(v => v.GetDouble())).ToArray();
         var parameters = document.RootElement.GetProperty("parameters").GetInt64();
 
-        using var model = ModelCatalog.Get("bLResNet-50-tiny").Create();
+        using var model = BuiltInModels.Catalog.Get("bLResNet-50-tiny").Create();
         Assert.Equal(parameters, model.parameters().Sum(p => p.numel()));
         var report = Checkpoint.LoadInto(model, TestPaths.FixtureCheckpoint);
         Assert.True(report.IsExact, report.ToString());
