@@ -69,11 +69,14 @@ public static class DiagnosticCatalog
         "'{0}' is not read as a network spec: spec files are named *.model.yaml, *.model.yml or *.model.json", Category,
         DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: "docs/diagnostics/DSL0019.md");
 
+    public static readonly DiagnosticDescriptor UnknownChoice = Error("DSL0020", "Unknown choice",
+        "'{0}' is '{1}', but it must be one of {2}{3}");
+
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
     [
         SyntaxError, UnknownKey, WrongType, MissingField, OutOfRange, UnknownDepth, NotDivisible, AllocationRowCount,
         EmptyBranchRow, VanishingBranch, DuplicateName, InvalidName, MissingAllocationFile, LimitExceeded, InternalError,
-        DuplicateKey, ConflictingFields, NotApplicable, NotASpecFile,
+        DuplicateKey, ConflictingFields, NotApplicable, NotASpecFile, UnknownChoice,
     ];
 
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = All.ToDictionary(d => d.Id);
