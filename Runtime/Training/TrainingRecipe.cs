@@ -22,12 +22,10 @@ public sealed record TrainingRecipe
     /// <summary>The original script's ImageNet recipe.</summary>
     public static TrainingRecipe Default { get; } = new();
 
-    public LearningRateSchedule CreateSchedule() => CreateSchedule(Schedule, LearningRate, Epochs);
-
-    public static LearningRateSchedule CreateSchedule(ScheduleKind kind, double learningRate, int epochs) => kind switch
+    public LearningRateSchedule CreateSchedule() => Schedule switch
     {
-        ScheduleKind.Step => new StepSchedule(learningRate),
-        _ => new CosineSchedule(learningRate, epochs),
+        ScheduleKind.Step => new StepSchedule(LearningRate),
+        _ => new CosineSchedule(LearningRate, Epochs),
     };
 }
 
