@@ -56,4 +56,8 @@ public sealed class TrainingFlags
     /// <summary>A choice as a spec or a flag spells it ("crop-flip") as the runtime's enum member (CropFlip).</summary>
     public static T ParseChoice<T>(string word, IReadOnlyList<KeyValuePair<string, string>> choices) where T : struct, Enum =>
         Enum.Parse<T>(choices.First(c => c.Key == word).Value);
+
+    /// <summary>The spelling of a choice in a spec or a flag.</summary>
+    public static string Word(Enum value, IReadOnlyList<KeyValuePair<string, string>> choices) =>
+        choices.First(c => c.Value == value.ToString()).Key;
 }

@@ -1,5 +1,7 @@
 using Dsl.Runtime.Data;
+using Dsl.Generator.Specs;
 using Dsl.Runtime.Training;
+using Dsl.Trainer.Commands;
 
 namespace Dsl.Trainer.Setup;
 
@@ -13,7 +15,7 @@ public static class Augmentations
         Augmentation.Flip => Runtime.Data.FashionMnist.TrainTransform(flip: true),
         Augmentation.CropFlip => Runtime.Data.FashionMnist.TrainTransform(padding: recipe.CropPadding, flip: true),
         _ => throw new UsageException(
-            $"augmentation '{Word(recipe.Augmentation)}' is for colour photos; give the spec 'training: augmentation: flip' (or none, crop-flip) for Fashion-MNIST"),
+            $"augmentation '{TrainingFlags.Word(recipe.Augmentation, TrainingSpec.Augmentations)}' is for colour photos; give the spec 'training: augmentation: flip' (or none, crop-flip) for Fashion-MNIST"),
     };
 
     /// <summary>An image folder: the ImageNet recipes, or the evaluation resize and centre crop followed by flips and padded crops.</summary>
@@ -27,8 +29,4 @@ public static class Augmentations
         steps.Add(Normalize.ImageNet);
         return new TransformPipeline([.. steps]);
     }
-
-    /// <summary>The spec's spelling of an augmentation.</summary>
-    public static string Word(Augmentation augmentation) =>
-        Generator.Specs.TrainingSpec.Augmentations.First(c => c.Value == augmentation.ToString()).Key;
 }

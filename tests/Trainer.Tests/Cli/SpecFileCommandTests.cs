@@ -30,7 +30,7 @@ public sealed class SpecFileCommandTests
         Assert.True(code == 0, output + error);
         Assert.Contains("File-Tiny: ", output);
         // The spec's recipe, with the command line's epochs and batch size in its place.
-        Assert.Contains("Training 1 epochs, batch 64, SGD Nesterov lr 0.3 momentum 0.9 wd 0.0002, step schedule, flip augmentation, Float32, Nhwc", output);
+        Assert.Contains("Training 1 epochs, batch 64, SGD Nesterov lr 0.3 momentum 0.9 wd 0.0002, step schedule, flip augmentation, fp32 precision, nhwc memory format", output);
         Assert.Contains("Train: [001/001]", output);
         Assert.Contains("Validation accuracy", output);
     }
