@@ -6,7 +6,8 @@ using Dsl.Runtime.Checkpoints;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Training;
 using Dsl.Trainer.Commands;
-using Dsl.Trainer.Models;
+using Dsl.Trainer.Specs;
+using Dsl.Runtime.Models;
 using Spectre.Console;
 
 namespace Dsl.Trainer;
@@ -14,7 +15,7 @@ namespace Dsl.Trainer;
 /// <summary>The <c>dsl</c> command tree: train, eval, summary, list (and check-reference where it is built in).</summary>
 public static partial class DslCommandLine
 {
-    public static RootCommand Create(IModelCatalog catalog, IAnsiConsole console, TextWriter output)
+    public static RootCommand Create(IReadOnlyList<ModelInfo> catalog, IAnsiConsole console, TextWriter output)
     {
         var training = new TrainCommand(catalog, console, output);
         var root = new RootCommand("Define, train and evaluate Big-Little Net and ScaleNet models")
@@ -29,16 +30,21 @@ public static partial class DslCommandLine
     }
 
     /// <summary>Where the reference-comparison command joins the tree (Commands/CheckReferenceCommand.cs).</summary>
-    static partial void AddCheckReference(RootCommand root, IModelCatalog catalog, IAnsiConsole console, TextWriter output);
+    static partial void AddCheckReference(RootCommand root, IReadOnlyList<ModelInfo> catalog, IAnsiConsole console, TextWriter output);
 
     /// <summary>Parses and runs; known failures print one "error:" line instead of a stack trace.</summary>
-    public static int Run(string[] args, IModelCatalog catalog, IAnsiConsole console, TextWriter output, TextWriter error)
+    public static int Run(string[] args, IReadOnlyList<ModelInfo> catalog, IAnsiConsole console, TextWriter output, TextWriter error)
     {
         var root = Create(catalog, console, output);
         var parse = root.Parse(args);
         try
         {
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (SpecCompilationException e)
+        {
+            foreach (var line in e.Diagnostics) error.WriteLine(line);
+            return 1;
         }
         catch (UsageException e)
         {

@@ -1,5 +1,5 @@
+using Dsl.Definitions;
 using Dsl.Trainer;
-using Dsl.Trainer.Models;
 using Spectre.Console;
 
-return DslCommandLine.Run(args, BuiltInCatalog.Instance, AnsiConsole.Console, Console.Out, Console.Error);
+return DslCommandLine.Run(args, BuiltInModels.Catalog.All, AnsiConsole.Console, Console.Out, Console.Error);

@@ -96,4 +96,5 @@ public sealed record NetworkDescription(
     int HeadFeatures,
     EquatableArray<LayerRow> Layers,
     long ParameterCount,
-    long MultiplyAdds);
+    long MultiplyAdds,
+    TrainingDescription Training);

@@ -28,6 +28,7 @@ internal sealed class ResolvedSpec
     public bool StemDownsample { get; init; }
     public bool StemMaxPool { get; init; }
     public IReadOnlyList<AllocationRow>? Allocation { get; init; }
+    public TrainingDescription Training { get; init; } = default!;
 
     public SourceSpan NameSpan { get; init; }
     public SourceSpan StageBlocksSpan { get; init; }

@@ -127,6 +127,7 @@ internal sealed class SpecResolver
             StemDownsample = stem?.Downsample?.Value ?? true,
             StemMaxPool = stem?.MaxPool?.Value ?? family != BigLittle,
             Allocation = allocation,
+            Training = TrainingDescription.From(spec.Training, block),
             NameSpan = spec.Name.Value.Span,
             StageBlocksSpan = stageSpan,
             AlphaSpan = spec.Alpha?.Span ?? spec.Widths?.Span ?? spec.RootSpan,

@@ -71,12 +71,14 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor InvalidNamespace = Error("DSL0020", "Invalid namespace for the generated models",
         "{0} '{1}' cannot be the namespace of the generated models: {2}; set the MSBuild property DslNamespace to a C# namespace");
+    public static readonly DiagnosticDescriptor UnknownChoice = Error("DSL0021", "Unknown choice",
+        "'{0}' is '{1}', but it must be one of {2}{3}");
 
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
     [
         SyntaxError, UnknownKey, WrongType, MissingField, OutOfRange, UnknownDepth, NotDivisible, AllocationRowCount,
         EmptyBranchRow, VanishingBranch, DuplicateName, InvalidName, MissingAllocationFile, LimitExceeded, InternalError,
-        DuplicateKey, ConflictingFields, NotApplicable, NotASpecFile, InvalidNamespace,
+        DuplicateKey, ConflictingFields, NotApplicable, NotASpecFile, InvalidNamespace, UnknownChoice,
     ];
 
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = All.ToDictionary(d => d.Id);

@@ -12,6 +12,9 @@ internal static class Literals
 
     public static string Long(long value) => value.ToString(CultureInfo.InvariantCulture) + "L";
 
+    /// <summary>The shortest text that reads back as the same double.</summary>
+    public static string Double(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
     public static string Bool(bool value) => value ? "true" : "false";
 
     public static string Grouped(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

@@ -79,7 +79,35 @@ internal static class ModelEmitter
         w.Line("public static IReadOnlyList<LayerSummary> LayerSummaries { get; } = " + SummaryEmitter.FactoryName + "();");
         w.Line();
         w.Line("public static ModelInfo Info { get; } = new(CanonicalName, Family, BlockType, InputChannels, InputHeight, InputWidth,");
-        w.Line("    Classes, TrainableParameters, MultiplyAdds, LayerSummaries, static () => new " + n.ClassName + "());");
+        var recipe = TrainingRecipe(n.Training).ToList();
+        w.Line("    Classes, TrainableParameters, MultiplyAdds, LayerSummaries, static () => new " + n.ClassName + "())" + (recipe.Count == 0 ? ";" : ""));
+        if (recipe.Count == 0) return;
+        w.Line("{");
+        w.Indent();
+        w.Line("Training = new()");
+        w.Line("{");
+        w.Indent();
+        foreach (var initializer in recipe) w.Line(initializer + ",");
+        w.Outdent();
+        w.Line("},");
+        w.Outdent();
+        w.Line("};");
+    }
+
+    /// <summary>The initializers of the spec's training recipe; the runtime's defaults stand for the rest.</summary>
+    private static IEnumerable<string> TrainingRecipe(TrainingDescription t)
+    {
+        const string Runtime = "global::Dsl.Runtime.Training.";
+        if (t.Epochs is { } epochs) yield return "Epochs = " + Int(epochs);
+        if (t.BatchSize is { } batchSize) yield return "BatchSize = " + Int(batchSize);
+        if (t.LearningRate is { } learningRate) yield return "LearningRate = " + Double(learningRate);
+        if (t.Momentum is { } momentum) yield return "Momentum = " + Double(momentum);
+        if (t.WeightDecay is { } weightDecay) yield return "WeightDecay = " + Double(weightDecay);
+        if (t.Schedule is { } schedule) yield return "Schedule = " + Runtime + "ScheduleKind." + schedule;
+        if (t.Augmentation is { } augmentation) yield return "Augmentation = " + Runtime + "Augmentation." + augmentation;
+        if (t.CropPadding is { } cropPadding) yield return "CropPadding = " + Int(cropPadding);
+        if (t.Precision is { } precision) yield return "Precision = " + Runtime + "PrecisionMode." + precision;
+        if (t.MemoryFormat is { } memoryFormat) yield return "MemoryFormat = " + Runtime + "MemoryFormatMode." + memoryFormat;
     }
 
     private static void EmitProperties(CodeWriter w, NetworkDescription n)

@@ -34,6 +34,13 @@ public static class ScalarValues
     public static long? ParseInteger(string text) =>
         IsInteger(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
 
+    /// <summary>Reads a finite number (integer, decimal or exponent form); anything else comes back as null.</summary>
+    public static double? ParseNumber(string text) =>
+        LooksNumeric(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            && !double.IsNaN(value) && !double.IsInfinity(value)
+            ? value
+            : null;
+
     public static bool? ParseBoolean(string text) => text switch
     {
         "true" or "True" or "TRUE" => true,

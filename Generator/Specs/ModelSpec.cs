@@ -35,4 +35,5 @@ public sealed record ModelSpec(
     Located<EquatableArray<int>>? Widths,
     StemSpec? Stem,
     Located<EquatableArray<AllocationRow>>? Allocation,
-    Located<string>? AllocationFile);
+    Located<string>? AllocationFile,
+    TrainingSpec? Training);

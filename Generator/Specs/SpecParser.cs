@@ -20,6 +20,7 @@ public sealed class SpecParser
     [
         "$schema", "name", "description", "family", "block", "depth", "blocks", "alpha", "beta", "cardinality",
         "base_width", "se_reduction", "classes", "input", "widths", "stem", "allocation", "allocation_file",
+        "training",
     ];
 
     public static readonly IReadOnlyList<string> StemKeys = ["kernel", "stride", "channels", "downsample", "max_pool"];
@@ -97,7 +98,63 @@ public sealed class SpecParser
             IntegerList(fields, "widths", 1, MaxChannels),
             stem,
             allocation,
-            Text(fields, "allocation_file"));
+            Text(fields, "allocation_file"),
+            fields.TryGetValue("training", out var trainingNode) ? ReadTraining(trainingNode) : null);
+    }
+
+    private TrainingSpec? ReadTraining(SpecNode node)
+    {
+        if (node is not MappingNode mapping)
+        {
+            Report(DiagnosticCatalog.WrongType, node.Span, "training", "a mapping", node.Describe());
+            return null;
+        }
+        var t = Fields(mapping, TrainingSpec.Keys, "'training'");
+        var augmentation = Choice(t, "augmentation", "training.augmentation", TrainingSpec.Augmentations);
+        var cropPadding = Integer(t, "crop_padding", "training.crop_padding", 0, 1_024);
+        if (cropPadding is { } padding && augmentation is { } a && a.Value != TrainingSpec.CropFlip)
+            Report(DiagnosticCatalog.NotApplicable, padding.Span, "training.crop_padding", "augmentation '" + a.Value + "' (only to '" + TrainingSpec.CropFlip + "')");
+        return new TrainingSpec(
+            Integer(t, "epochs", "training.epochs", 1, 100_000),
+            Integer(t, "batch_size", "training.batch_size", 1, 1_000_000),
+            Number(t, "learning_rate", "training.learning_rate", 0, 100, "greater than 0 and at most 100", exclusiveMin: true),
+            Number(t, "momentum", "training.momentum", 0, 1, "at least 0 and below 1", exclusiveMax: true),
+            Number(t, "weight_decay", "training.weight_decay", 0, 1, "between 0 and 1"),
+            Choice(t, "schedule", "training.schedule", TrainingSpec.Schedules),
+            augmentation,
+            cropPadding,
+            Choice(t, "precision", "training.precision", TrainingSpec.Precisions),
+            Choice(t, "memory_format", "training.memory_format", TrainingSpec.MemoryFormats),
+            mapping.Span);
+    }
+
+    private Located<double>? Number(Dictionary<string, SpecNode> fields, string key, string label, double min, double max, string range,
+        bool exclusiveMin = false, bool exclusiveMax = false)
+    {
+        if (!fields.TryGetValue(key, out var node)) return null;
+        if (node is not ScalarNode { Quoted: false } scalar || ScalarValues.ParseNumber(scalar.Value) is not { } value)
+        {
+            Report(DiagnosticCatalog.WrongType, node.Span, label, "a number", node.Describe());
+            return null;
+        }
+        if (value < min || value > max || (exclusiveMin && value == min) || (exclusiveMax && value == max))
+        {
+            Report(DiagnosticCatalog.OutOfRange, node.Span, label, scalar.Value, range);
+            return null;
+        }
+        return new Located<double>(value, scalar.Span);
+    }
+
+    /// <summary>One of a fixed set of words; a near miss gets a suggestion.</summary>
+    private Located<string>? Choice(Dictionary<string, SpecNode> fields, string key, string label, IReadOnlyList<KeyValuePair<string, string>> choices)
+    {
+        if (Text(fields, key) is not { } text) return null;
+        var words = choices.Select(c => c.Key).ToList();
+        if (words.Contains(text.Value)) return text;
+        var suggestion = Suggest(text.Value, words);
+        Report(DiagnosticCatalog.UnknownChoice, text.Span, label, text.Value, string.Join(", ", words),
+            suggestion is null ? "" : "; did you mean '" + suggestion + "'?");
+        return null;
     }
 
     private Dictionary<string, SpecNode> Fields(MappingNode mapping, IReadOnlyList<string> known, string where)

@@ -16,9 +16,9 @@ public static class StandardTransforms
     }
 
     /// <summary>Resize the shorter side to int(size / 0.875 + 0.5) (256 for 224; just size otherwise), centre crop, normalize.</summary>
-    public static IImageTransform ImageNetEval(int inputSize = 224)
-    {
-        var resize = inputSize == 224 ? (int)(224 / 0.875 + 0.5) : inputSize;
-        return new TransformPipeline(new ResizeShorterSide(resize), new CenterCrop(inputSize), Normalize.ImageNet);
-    }
+    public static IImageTransform ImageNetEval(int inputSize = 224) =>
+        new TransformPipeline(new ResizeShorterSide(EvalResize(inputSize)), new CenterCrop(inputSize), Normalize.ImageNet);
+
+    /// <summary>The shorter side images are resized to before the centre crop of evaluation.</summary>
+    public static int EvalResize(int inputSize) => inputSize == 224 ? (int)(224 / 0.875 + 0.5) : inputSize;
 }

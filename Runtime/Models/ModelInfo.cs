@@ -1,3 +1,5 @@
+using Dsl.Runtime.Training;
+
 namespace Dsl.Runtime.Models;
 
 /// <summary>
@@ -15,4 +17,8 @@ public sealed record ModelInfo(
     long ParameterCount,
     long MultiplyAdds,
     IReadOnlyList<LayerSummary> Layers,
-    Func<nn.Module<Tensor, Tensor>> Create);
+    Func<nn.Module<Tensor, Tensor>> Create)
+{
+    /// <summary>The spec's training recipe (its <c>training:</c> section over the ImageNet defaults).</summary>
+    public TrainingRecipe Training { get; init; } = TrainingRecipe.Default;
+}

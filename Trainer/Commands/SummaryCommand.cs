@@ -1,20 +1,24 @@
 using System.CommandLine;
 using System.Globalization;
+using Dsl.Runtime.Models;
 using Dsl.Trainer.Models;
 using Spectre.Console;
 
 namespace Dsl.Trainer.Commands;
 
-/// <summary><c>dsl summary MODEL</c>: every layer with its output shape, parameters and multiply-adds, and totals.</summary>
+/// <summary><c>dsl summary [--model] MODEL</c>: every layer with its output shape, parameters and multiply-adds, and totals.</summary>
 public static class SummaryCommand
 {
-    public static Command Create(IModelCatalog catalog, IAnsiConsole console)
+    public static Command Create(IReadOnlyList<ModelInfo> catalog, IAnsiConsole console)
     {
-        var model = new Argument<string>("model") { Description = "canonical model name or spec file", DefaultValueFactory = _ => TrainingFlags.DefaultModel };
-        var command = new Command("summary", "print a model's layer table") { model };
+        var option = new TrainingFlags().Model;
+        var positional = new Argument<string?>("model") { Description = "the same as --model", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("summary", "print a model's layer table") { option, positional };
         command.SetAction(parse =>
         {
-            var entry = ModelResolver.Resolve(catalog, parse.GetValue(model)!);
+            var named = parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option) : null;
+            if (named is not null && parse.GetValue(positional) is not null) throw new UsageException("give the model once: MODEL or --model MODEL");
+            var entry = ModelResolver.Resolve(named ?? parse.GetValue(positional) ?? TrainingFlags.DefaultModel, catalog);
             var table = new Table().AddColumns("layer", "kind", "output shape", "parameters", "MACs");
             foreach (var layer in entry.Layers)
                 table.AddRow(Markup.Escape(layer.Name), Markup.Escape(layer.Kind), string.Join("x", layer.OutputShape),

@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using TrainingSpec = Dsl.Generator.Specs.TrainingSpec;
 using Dsl.Runtime;
 using Dsl.Runtime.Distributed;
 using Dsl.Runtime.Logging;
+using Dsl.Runtime.Models;
 using Dsl.Runtime.Training;
 using Dsl.Trainer.Models;
 using Dsl.Trainer.Progress;
@@ -13,7 +15,7 @@ using Spectre.Console;
 namespace Dsl.Trainer.Commands;
 
 /// <summary><c>dsl train</c> and <c>dsl eval</c>: the original script's train / evaluate flow.</summary>
-public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, TextWriter output)
+public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole console, TextWriter output)
 {
     public Command CreateTrain()
     {
@@ -35,7 +37,7 @@ public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, Te
 
     private int Run(TrainingFlags flags, ParseResult parse, bool evaluateOnly)
     {
-        var nproc = Positive(parse.GetValue(flags.Nproc), "--nproc");
+        var nproc = TrainingPlan.Positive(parse.GetValue(flags.Nproc), "--nproc");
         if (nproc > 1 && evaluateOnly) throw new UsageException("--nproc applies to training; evaluate in one process");
         // The launcher re-runs this same command line in every rank; a rank sees WORLD_SIZE and trains.
         if (nproc > 1 && !DistributedEnvironment.IsLaunched) return LocalLauncher.Run(nproc, Environment.GetCommandLineArgs()[1..]);
@@ -47,23 +49,17 @@ public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, Te
     private int Run(TrainingFlags flags, ParseResult parse, bool evaluateOnly, DistributedEnvironment? ranks, TextWriter output)
     {
         var isMaster = ranks is null || ranks.IsMaster;
-        var entry = ModelResolver.Resolve(catalog, parse.GetValue(flags.Model)!);
-        var recipe = Recipe.For(entry);
+        var entry = ModelResolver.Resolve(parse.GetValue(flags.Model)!, catalog);
+        var plan = TrainingPlan.Resolve(entry, flags, parse);
         var device = SelectDevice(parse.GetValue(flags.Device)!, parse.GetValue(flags.Gpu));
-        var inputSize = parse.GetValue(flags.InputSize) ?? entry.InputHeight;
         var seed = parse.GetValue(flags.Seed);
         var strict = parse.GetValue(flags.Strict);
-        var batchSize = Positive(parse.GetValue(flags.BatchSize) ?? recipe.BatchSize, "--batch-size");
-        var workers = Math.Min(parse.GetValue(flags.Workers) ?? recipe.Workers, Environment.ProcessorCount);
-        if (workers < 0) throw new UsageException("--workers cannot be negative");
         // Ranks on one machine share its cores.
         TorchRuntime.EnsureLoaded();
-        set_num_threads(Positive(parse.GetValue(flags.Threads) ?? Math.Max(1, Environment.ProcessorCount / (ranks?.WorldSize ?? 1)), "--threads"));
+        set_num_threads(TrainingPlan.Positive(parse.GetValue(flags.Threads) ?? Math.Max(1, Environment.ProcessorCount / (ranks?.WorldSize ?? 1)), "--threads"));
         manual_seed(unchecked((long)seed));
 
-        var dataName = parse.GetValue(flags.Data) ?? (entry.IsSmallInput && entry.InputChannels == 1 ? DataSources.FashionMnistName : null)
-            ?? throw new UsageException($"{entry.Name} needs --data: an ImageFolder root with train/ and val/ (or 'synthetic' for a smoke run)");
-        var data = DataSources.Create(dataName, entry, inputSize, batchSize, workers, seed, strict);
+        var data = DataSources.Create(plan, seed, strict);
         output.WriteLine($"{entry.Name}: {Format.Count(entry.ParameterCount)} parameters, {Format.Count(entry.MultiplyAdds)} MACs; {data.Description}");
         data.Train.SkippedSample += e => output.WriteLine($"warning: skipped {e.Message}");
         if (!ReferenceEquals(data.Train, data.Validation)) data.Validation.SkippedSample += e => output.WriteLine($"warning: skipped {e.Message}");
@@ -76,30 +72,17 @@ public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, Te
             if (!report.IsExact) output.WriteLine($"warning: weights '{weights}' did not match exactly: {report}");
         }
 
-        if (evaluateOnly) return Evaluate(model, data, device, inputSize, parse.GetValue(flags.ChannelsLast) || recipe.ChannelsLast);
+        if (evaluateOnly) return Evaluate(model, data, device, plan.InputSize, plan.Recipe.MemoryFormat == MemoryFormatMode.Nhwc);
 
         var logFolder = parse.GetValue(flags.LogDir) is { } logDir && isMaster ? Path.Combine(logDir, entry.Name) : null;
-        var epochs = Positive(parse.GetValue(flags.Epochs) ?? recipe.Epochs, "--epochs");
-        var learningRate = parse.GetValue(flags.LearningRate) ?? recipe.LearningRate;
-        var options = new TrainingOptions
-        {
-            Epochs = epochs,
-            LearningRate = learningRate,
-            Momentum = parse.GetValue(flags.Momentum) ?? recipe.Momentum,
-            WeightDecay = parse.GetValue(flags.WeightDecay) ?? recipe.WeightDecay,
-            Schedule = TrainingFlags.ParseSchedule(parse.GetValue(flags.Scheduler)!, learningRate, epochs),
-            Device = device,
-            ChannelsLast = parse.GetValue(flags.ChannelsLast) || recipe.ChannelsLast,
-            LogFolder = logFolder,
-            Architecture = entry.Name,
-            Distributed = ranks,
-            SyncBatchNorm = parse.GetValue(flags.SyncBatchNorm),
-        };
+        var options = plan.Options(device, logFolder, ranks, parse.GetValue(flags.SyncBatchNorm));
         var resume = ResumePath(parse.GetValue(flags.Resume));
         output.WriteLine(string.Format(CultureInfo.InvariantCulture,
-            "Training {0} epochs, batch {1}, SGD Nesterov lr {2} momentum {3} wd {4}, {5} schedule, {6} compute threads, {7} data workers{8}",
-            options.Epochs, batchSize, options.LearningRate, options.Momentum, options.WeightDecay, options.EffectiveSchedule.Name,
-            get_num_threads(), workers, logFolder is null ? "" : $", logging to {logFolder}"));
+            "Training {0} epochs, batch {1}, SGD Nesterov lr {2} momentum {3} wd {4}, {5} schedule, {6} augmentation, {7} precision, {8} memory format, {9} compute threads, {10} data workers{11}",
+            options.Epochs, plan.Recipe.BatchSize, options.LearningRate, options.Momentum, options.WeightDecay, options.EffectiveSchedule.Name,
+            TrainingFlags.Word(plan.Recipe.Augmentation, TrainingSpec.Augmentations), TrainingFlags.Word(options.Precision, TrainingSpec.Precisions),
+            TrainingFlags.Word(options.MemoryFormat, TrainingSpec.MemoryFormats),
+            get_num_threads(), plan.Workers, logFolder is null ? "" : $", logging to {logFolder}"));
 
         using var log = logFolder is null ? null : new TrainingLogWriter(logFolder, append: resume is not null,
             [$"Arguments: {string.Join(' ', parse.Tokens.Select(t => t.Value))}", $"Model: {entry.Name} ({entry.Family}), {entry.ParameterCount} parameters, {entry.MultiplyAdds} MACs"]);
@@ -119,7 +102,7 @@ public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, Te
             var last = result.LastEpoch?.Validation;
             if (last is not null)
             {
-                var what = dataName.StartsWith(DataSources.FashionMnistName, StringComparison.Ordinal) ? "Test" : "Validation";
+                var what = plan.Data.StartsWith(DataSources.FashionMnistName, StringComparison.Ordinal) ? "Test" : "Validation";
                 output.WriteLine(string.Format(CultureInfo.InvariantCulture,
                     "{0} accuracy: {1:F2}% top-1, {2:F2}% top-5 on {3} images (best top-1 {4:F2}%), {5} epochs in {6:F1} min",
                     what, last.Top1, last.Top5, last.Samples, result.BestTop1, result.EpochsRun, clock.Elapsed.TotalMinutes));
@@ -188,7 +171,4 @@ public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, Te
         if (!File.Exists(path)) throw new UsageException($"checkpoint '{path}' does not exist");
         return path;
     }
-
-    private static int Positive(int value, string flag) =>
-        value > 0 ? value : throw new UsageException($"{flag} must be positive, not {value}");
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Dsl.Runtime.Training;
+using Dsl.Generator.Specs;
 
 namespace Dsl.Trainer.Commands;
 
@@ -12,13 +12,13 @@ public sealed class TrainingFlags
     { Description = "canonical model name (see 'dsl list') or the path of its spec file", DefaultValueFactory = _ => DefaultModel };
     public Option<string?> Data { get; } = new("--data")
     { Description = "fashion-mnist (default for 1x28x28 models), synthetic, or an ImageFolder root with train/ and val/" };
-    public Option<int?> Epochs { get; } = new("--epochs") { Description = "epochs to train (110, or 6 for small inputs)" };
-    public Option<int?> BatchSize { get; } = new("--batch-size", "-b") { Description = "mini-batch size (256)" };
-    public Option<double?> LearningRate { get; } = new("--lr", "--learning-rate") { Description = "initial learning rate (0.1, or 0.2 for small inputs)" };
-    public Option<string> Scheduler { get; } = new("--lr-scheduler", "--lr_scheduler")
-    { Description = "per-epoch schedule", DefaultValueFactory = _ => "cosine" };
-    public Option<double?> Momentum { get; } = new("--momentum") { Description = "Nesterov momentum (0.9)" };
-    public Option<double?> WeightDecay { get; } = new("--wd", "--weight-decay") { Description = "weight decay (1e-4, or 5e-4 for small inputs)" };
+    public Option<int?> Epochs { get; } = new("--epochs") { Description = "epochs to train (the spec's training recipe; 110)" };
+    public Option<int?> BatchSize { get; } = new("--batch-size", "-b") { Description = "mini-batch size (the spec's; 256)" };
+    public Option<double?> LearningRate { get; } = new("--lr", "--learning-rate") { Description = "initial learning rate (the spec's; 0.1)" };
+    public Option<string?> Scheduler { get; } = new("--lr-scheduler", "--lr_scheduler")
+    { Description = "per-epoch schedule: cosine or step (the spec's; cosine)" };
+    public Option<double?> Momentum { get; } = new("--momentum") { Description = "Nesterov momentum (the spec's; 0.9)" };
+    public Option<double?> WeightDecay { get; } = new("--wd", "--weight-decay") { Description = "weight decay (the spec's; 1e-4)" };
     public Option<int?> Workers { get; } = new("--workers", "-j") { Description = "data-loading threads" };
     public Option<int?> InputSize { get; } = new("--input-size", "--input_shape") { Description = "input side in pixels (the model's)" };
     public Option<string?> Resume { get; } = new("--resume") { Description = "checkpoint to continue from (or a log folder holding checkpoint.pth.tar)" };
@@ -30,7 +30,9 @@ public sealed class TrainingFlags
     public Option<ulong> Seed { get; } = new("--seed") { Description = "seed of initialization, shuffling and augmentation", DefaultValueFactory = _ => 0 };
     public Option<bool> Strict { get; } = new("--strict") { Description = "fail on a corrupt image or an inexact weights file instead of skipping / reporting" };
     public Option<int?> Threads { get; } = new("--threads") { Description = "libtorch compute threads (all cores)" };
-    public Option<bool> ChannelsLast { get; } = new("--channels-last") { Description = "run convolutions in NHWC layout" };
+    public Option<string?> Precision { get; } = new("--precision") { Description = "fp32, bf16 or auto (the spec's; fp32)" };
+    public Option<string?> MemoryFormat { get; } = new("--memory-format") { Description = "nchw, nhwc or auto (the spec's; nchw)" };
+    public Option<bool> ChannelsLast { get; } = new("--channels-last") { Description = "the same as --memory-format nhwc" };
     public Option<int> Nproc { get; } = new("--nproc")
     { Description = "data-parallel ranks to start on this machine through mpirun (or start ranks with mpirun yourself)", DefaultValueFactory = _ => 1 };
     public Option<string> DistBackend { get; } = new("--dist-backend")
@@ -39,16 +41,23 @@ public sealed class TrainingFlags
 
     public TrainingFlags()
     {
-        Scheduler.AcceptOnlyFromAmong("cosine", "step");
+        Scheduler.AcceptOnlyFromAmong([.. TrainingSpec.Schedules.Select(c => c.Key)]);
+        Precision.AcceptOnlyFromAmong([.. TrainingSpec.Precisions.Select(c => c.Key)]);
+        MemoryFormat.AcceptOnlyFromAmong([.. TrainingSpec.MemoryFormats.Select(c => c.Key)]);
         DistBackend.AcceptOnlyFromAmong("mpi");
     }
 
     public IEnumerable<Option> All =>
     [
         Model, Data, Epochs, BatchSize, LearningRate, Scheduler, Momentum, WeightDecay, Workers, InputSize, Resume, Evaluate,
-        Weights, LogDir, Device, Gpu, Seed, Strict, Threads, ChannelsLast, Nproc, DistBackend, SyncBatchNorm,
+        Weights, LogDir, Device, Gpu, Seed, Strict, Threads, Precision, MemoryFormat, ChannelsLast, Nproc, DistBackend, SyncBatchNorm,
     ];
 
-    public static LearningRateSchedule ParseSchedule(string value, double learningRate, int epochs) =>
-        value == "step" ? new StepSchedule(learningRate) : new CosineSchedule(learningRate, epochs);
+    /// <summary>A choice as a spec or a flag spells it ("crop-flip") as the runtime's enum member (CropFlip).</summary>
+    public static T ParseChoice<T>(string word, IReadOnlyList<KeyValuePair<string, string>> choices) where T : struct, Enum =>
+        Enum.Parse<T>(choices.First(c => c.Key == word).Value);
+
+    /// <summary>The spelling of a choice in a spec or a flag.</summary>
+    public static string Word(Enum value, IReadOnlyList<KeyValuePair<string, string>> choices) =>
+        choices.First(c => c.Value == value.ToString()).Key;
 }

@@ -1,36 +1,31 @@
-using System.Text.RegularExpressions;
+using Dsl.Generator;
+using Dsl.Runtime.Models;
+using Dsl.Trainer.Specs;
 
 namespace Dsl.Trainer.Models;
 
-/// <summary>Finds a model by canonical name or by the path of its spec file.</summary>
-public static partial class ModelResolver
+/// <summary>Finds a model by canonical name in a catalog, or builds it from the path of its spec file.</summary>
+public static class ModelResolver
 {
-    public static ModelEntry Resolve(IModelCatalog catalog, string nameOrSpec)
+    /// <summary>
+    /// A path ending in .yaml, .yml or .json is a spec file, compiled in-process (errors throw
+    /// <see cref="SpecCompilationException"/>); anything else is a model name looked up in <paramref name="catalog"/>.
+    /// </summary>
+    public static ModelInfo Resolve(string nameOrPath, IReadOnlyList<ModelInfo> catalog)
     {
-        var name = nameOrSpec;
-        if (File.Exists(nameOrSpec) && Path.GetExtension(nameOrSpec).ToLowerInvariant() is ".yaml" or ".yml" or ".json")
-            name = SpecName(nameOrSpec);
-        var exact = catalog.All.FirstOrDefault(m => m.Name == name)
-                    ?? catalog.All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
+        if (Path.GetExtension(nameOrPath).ToLowerInvariant() is ".yaml" or ".yml" or ".json")
+        {
+            if (!File.Exists(nameOrPath)) throw new UsageException($"spec file '{nameOrPath}' does not exist");
+            if (!ModelGenerator.IsSpec(nameOrPath))
+                throw new UsageException($"'{nameOrPath}' is not named as a spec: spec files are named *.model.yaml, *.model.yml or *.model.json");
+            return SpecCompiler.Compile(nameOrPath);
+        }
+        var exact = catalog.FirstOrDefault(m => m.Name == nameOrPath)
+                    ?? catalog.FirstOrDefault(m => string.Equals(m.Name, nameOrPath, StringComparison.OrdinalIgnoreCase));
         if (exact is not null) return exact;
-        var nearest = Dsl.Runtime.Models.NameSuggestions.Nearest(name, catalog.All.Select(m => m.Name), 5);
+        var nearest = Dsl.Runtime.Models.NameSuggestions.Nearest(nameOrPath, catalog.Select(m => m.Name), 5);
         throw new UsageException(nearest.Count == 0
-            ? $"unknown model '{name}': no models are available"
-            : $"unknown model '{name}'. Nearest names: {string.Join(", ", nearest)} (run 'dsl list' for all)");
+            ? $"unknown model '{nameOrPath}': no models are available"
+            : $"unknown model '{nameOrPath}'. Nearest names: {string.Join(", ", nearest)} (run 'dsl list' for all)");
     }
-
-    /// <summary>The top-level <c>name</c> of a YAML or JSON spec.</summary>
-    public static string SpecName(string path)
-    {
-        var text = File.ReadAllText(path);
-        var match = Path.GetExtension(path).Equals(".json", StringComparison.OrdinalIgnoreCase) ? JsonName().Match(text) : YamlName().Match(text);
-        if (!match.Success) throw new UsageException($"spec file '{path}' has no top-level 'name:'");
-        return match.Groups[1].Value.Trim().Trim('"', '\'');
-    }
-
-    [GeneratedRegex(@"^name\s*:\s*(.+?)\s*(#.*)?$", RegexOptions.Multiline)]
-    private static partial Regex YamlName();
-
-    [GeneratedRegex("\"name\"\\s*:\\s*\"([^\"]+)\"")]
-    private static partial Regex JsonName();
 }

@@ -1,5 +1,4 @@
 using Dsl.Runtime.Data;
-using Dsl.Trainer.Models;
 
 namespace Dsl.Trainer.Setup;
 
@@ -13,8 +12,9 @@ public sealed record DataSources(DataLoader Train, DataLoader Validation, string
     /// <paramref name="data"/> is "fashion-mnist" (the Debian package's files, or a folder holding them after a
     /// colon: fashion-mnist:/path), "synthetic", or an ImageFolder root with train/ and val/.
     /// </summary>
-    public static DataSources Create(string data, ModelEntry model, int inputSize, int batchSize, int workers, ulong seed, bool strict)
+    public static DataSources Create(TrainingPlan plan, ulong seed, bool strict)
     {
+        var (data, model, inputSize, batchSize, workers) = (plan.Data, plan.Model, plan.InputSize, plan.Recipe.BatchSize, plan.Workers);
         var policy = strict ? CorruptSamplePolicy.Throw : CorruptSamplePolicy.Skip;
         IImageDataset train, validation;
         string description;
@@ -29,7 +29,7 @@ public sealed record DataSources(DataLoader Train, DataLoader Validation, string
             var folder = data.Length > FashionMnistName.Length ? data[(FashionMnistName.Length + 1)..] : FashionMnist.DefaultFolder;
             if (model.InputChannels != 1 || inputSize != 28)
                 throw new UsageException($"Fashion-MNIST images are 1x28x28 but {model.Name} takes {model.InputChannels}x{inputSize}x{inputSize}");
-            train = FashionMnist.Load(folder, train: true, FashionMnist.TrainTransform(flip: true));
+            train = FashionMnist.Load(folder, train: true, Augmentations.FashionMnist(plan.Recipe));
             validation = FashionMnist.Load(folder, train: false, FashionMnist.EvalTransform());
             description = $"Fashion-MNIST ({folder})";
         }
@@ -39,8 +39,7 @@ public sealed record DataSources(DataLoader Train, DataLoader Validation, string
                 throw new DataException($"data folder '{data}' does not exist (use {FashionMnistName}, {SyntheticName} or a folder with train/ and val/)");
             if (model.InputChannels != 3)
                 throw new UsageException($"image folders hold RGB images but {model.Name} takes {model.InputChannels} channel(s)");
-            train = new ImageFolderDataset(Path.Combine(data, "train"),
-                StandardTransforms.ImageNetTrain(inputSize, model.UsesStrongAugmentation), 3, inputSize, inputSize);
+            train = new ImageFolderDataset(Path.Combine(data, "train"), Augmentations.ImageFolder(plan.Recipe, inputSize), 3, inputSize, inputSize);
             validation = new ImageFolderDataset(Path.Combine(data, "val"), StandardTransforms.ImageNetEval(inputSize), 3, inputSize, inputSize);
             if (!train.ClassNames.SequenceEqual(validation.ClassNames))
                 throw new DataException($"'{Path.Combine(data, "train")}' has {train.ClassNames.Count} classes and '{Path.Combine(data, "val")}' {validation.ClassNames.Count}, or their names differ");

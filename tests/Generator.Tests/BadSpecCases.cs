@@ -12,6 +12,11 @@ internal static class BadSpecCases
     /// <summary>Case name → files (path, text); every file is given to one generator run.</summary>
     public static readonly IReadOnlyDictionary<string, (string Path, string Text)[]> All = new Dictionary<string, (string, string)[]>
     {
+        ["training-unknown-key"] = [("bad.model.yaml", "name: Bad\nfamily: resnet\ndepth: 50\ntraining:\n  epochs: 6\n  learnig_rate: 0.2\n")],
+        ["training-bad-values"] = [("bad.model.yaml",
+            "name: Bad\nfamily: resnet\ndepth: 50\ntraining:\n  epochs: -3\n  batch_size: 0\n  learning_rate: 0\n  momentum: 1\n" +
+            "  weight_decay: lots\n  schedule: cosin\n  augmentation: flip\n  crop_padding: 4\n  precision: fp16\n  memory_format: NHWC\n")],
+        ["training-not-a-mapping"] = [("bad.model.yaml", "name: Bad\nfamily: resnet\ndepth: 50\ntraining: [6, 256]\n")],
         ["yaml-syntax"] = [("bad.model.yaml", "name: Bad\nfamily: [big-little\ndepth: 50\n")],
         ["yaml-tab-indent"] = [("bad.model.yaml", "name: Bad\nstem:\n\tkernel: 3\n")],
         ["json-unquoted-key"] = [("bad.model.json", "{\n  \"name\": \"Bad\",\n  family: \"resnet\"\n}\n")],

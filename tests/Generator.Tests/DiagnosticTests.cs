@@ -81,6 +81,19 @@ public sealed class DiagnosticTests
         Assert.NotEqual(0, diagnostic.Location.GetLineSpan().StartLinePosition.Line);
     }
 
+    [Theory]
+    [InlineData("  epochs: -3\n", "DSL0005", 4, 10, "'training.epochs' is -3, but it must be between 1 and 100000")]
+    [InlineData("  schedule: cosin\n", "DSL0021", 4, 12, "'training.schedule' is 'cosin', but it must be one of cosine, step; did you mean 'cosine'?")]
+    [InlineData("  momentm: 0.9\n", "DSL0002", 4, 2, "Unknown key 'momentm' in 'training'; did you mean 'momentum'?")]
+    public void TrainingDiagnosticsPointAtTheValue(string line, string id, int zeroBasedLine, int zeroBasedColumn, string message)
+    {
+        var text = "name: Bad\nfamily: resnet\ndepth: 50\ntraining:\n" + line;
+        var diagnostic = Assert.Single(GeneratorHarness.Run(GeneratorHarness.Spec("bad.model.yaml", text)).Diagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(message, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(new Microsoft.CodeAnalysis.Text.LinePosition(zeroBasedLine, zeroBasedColumn), diagnostic.Location.GetLineSpan().StartLinePosition);
+    }
+
     [Fact]
     public void EveryDiagnosticHasADocumentPage()
     {

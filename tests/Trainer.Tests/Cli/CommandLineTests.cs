@@ -1,4 +1,5 @@
 using Dsl.Runtime.Logging;
+using Dsl.Runtime.Models;
 using Dsl.Runtime.Training;
 using Spectre.Console;
 
@@ -6,7 +7,9 @@ namespace Dsl.Trainer.Tests.Cli;
 
 public sealed class CommandLineTests
 {
-    private static (int Code, string Output, string Error) Run(params string[] args)
+    private static (int Code, string Output, string Error) Run(params string[] args) => Run(TestModels.All, args);
+
+    internal static (int Code, string Output, string Error) Run(IReadOnlyList<ModelInfo> catalog, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -18,7 +21,7 @@ public sealed class CommandLineTests
             Out = new AnsiConsoleOutput(output),
         });
         console.Profile.Width = 200;
-        var code = DslCommandLine.Run(args, new TestCatalog(), console, output, error);
+        var code = DslCommandLine.Run(args, catalog, console, output, error);
         return (code, output.ToString(), error.ToString());
     }
 
@@ -46,14 +49,32 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public void SpecFileIsResolvedByItsName()
+    public void SummaryTakesTheModelAsAnOptionOrAnArgument()
+    {
+        var (code, output, _) = Run(Definitions.BuiltInModels.Catalog.All, "summary", "--model", "ScaleNet-50");
+        Assert.Equal(0, code);
+        Assert.Contains("ScaleNet-50", output);
+        Assert.Contains("31,483,618", output);
+        (code, output, _) = Run("summary", "--model", "Tiny-Fashion");
+        Assert.Equal(0, code);
+        Assert.Contains("56,448", output);
+        (code, _, var error) = Run("summary", "--model", "Tiny-Fashion", "Tiny-Rgb");
+        Assert.Equal(2, code);
+        Assert.Contains("give the model once", error);
+    }
+
+    [Fact]
+    public void MissingOrMisnamedSpecFilesAreUsageErrors()
     {
         using var temp = new TempFolder();
-        var spec = temp.Combine("tiny.yaml");
-        File.WriteAllText(spec, "# a spec\nname: Tiny-Rgb\nfamily: x\n");
-        var (code, output, _) = Run("summary", spec);
-        Assert.Equal(0, code);
-        Assert.Contains("Tiny-Rgb", output);
+        var (code, _, error) = Run("summary", "--model", temp.Combine("absent.model.yaml"));
+        Assert.Equal(2, code);
+        Assert.Contains("absent.model.yaml' does not exist", error);
+        var misnamed = temp.Combine("tiny.yaml");
+        File.WriteAllText(misnamed, "name: Tiny-Rgb\nfamily: resnet\ndepth: 50\n");
+        (code, _, error) = Run("summary", misnamed);
+        Assert.Equal(2, code);
+        Assert.Contains("spec files are named *.model.yaml", error);
     }
 
     [Fact]

@@ -1,0 +1,43 @@
+using System.Collections.Generic;
+using Dsl.Generator.Diagnostics;
+
+namespace Dsl.Generator.Specs;
+
+/// <summary>
+/// A spec's <c>training:</c> section as written: the default recipe of the model. Absent values take the
+/// runtime's defaults (Dsl.Runtime.Training.TrainingRecipe); choices are kept in the spec's spelling.
+/// </summary>
+public sealed record TrainingSpec(
+    Located<int>? Epochs,
+    Located<int>? BatchSize,
+    Located<double>? LearningRate,
+    Located<double>? Momentum,
+    Located<double>? WeightDecay,
+    Located<string>? Schedule,
+    Located<string>? Augmentation,
+    Located<int>? CropPadding,
+    Located<string>? Precision,
+    Located<string>? MemoryFormat,
+    SourceSpan Span)
+{
+    public static readonly IReadOnlyList<string> Keys =
+    [
+        "epochs", "batch_size", "learning_rate", "momentum", "weight_decay", "schedule", "augmentation", "crop_padding",
+        "precision", "memory_format",
+    ];
+
+    /// <summary>Each choice's spelling in a spec and the runtime enum member it stands for.</summary>
+    public static readonly IReadOnlyList<KeyValuePair<string, string>> Schedules =
+        [new("cosine", "Cosine"), new("step", "Step")];
+
+    public static readonly IReadOnlyList<KeyValuePair<string, string>> Augmentations =
+        [new("none", "None"), new("flip", "Flip"), new("crop-flip", "CropFlip"), new("standard", "Standard"), new("strong", "Strong")];
+
+    public static readonly IReadOnlyList<KeyValuePair<string, string>> Precisions =
+        [new("fp32", "Float32"), new("bf16", "BFloat16"), new("auto", "Auto")];
+
+    public static readonly IReadOnlyList<KeyValuePair<string, string>> MemoryFormats =
+        [new("nchw", "Nchw"), new("nhwc", "Nhwc"), new("auto", "Auto")];
+
+    public const string CropFlip = "crop-flip";
+}

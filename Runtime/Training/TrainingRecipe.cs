@@ -1,0 +1,56 @@
+namespace Dsl.Runtime.Training;
+
+/// <summary>
+/// How a model is trained by default: a spec's <c>training:</c> section over the original script's ImageNet
+/// recipe (SGD Nesterov, batch 256, lr 0.1, momentum 0.9, weight decay 1e-4, cosine per epoch, 110 epochs).
+/// Command-line flags override each value.
+/// </summary>
+public sealed record TrainingRecipe
+{
+    public int Epochs { get; init; } = 110;
+    public int BatchSize { get; init; } = 256;
+    public double LearningRate { get; init; } = 0.1;
+    public double Momentum { get; init; } = 0.9;
+    public double WeightDecay { get; init; } = 1e-4;
+    public ScheduleKind Schedule { get; init; } = ScheduleKind.Cosine;
+    public Augmentation Augmentation { get; init; } = Augmentation.Standard;
+    /// <summary>Zero padding on each side before the random crop of <see cref="Augmentation.CropFlip"/>.</summary>
+    public int CropPadding { get; init; } = 4;
+    public PrecisionMode Precision { get; init; } = PrecisionMode.Float32;
+    public MemoryFormatMode MemoryFormat { get; init; } = MemoryFormatMode.Nchw;
+
+    /// <summary>The original script's ImageNet recipe.</summary>
+    public static TrainingRecipe Default { get; } = new();
+
+    public LearningRateSchedule CreateSchedule() => Schedule switch
+    {
+        ScheduleKind.Step => new StepSchedule(LearningRate),
+        _ => new CosineSchedule(LearningRate, Epochs),
+    };
+}
+
+/// <summary>The per-epoch learning-rate schedules (<see cref="CosineSchedule"/>, <see cref="StepSchedule"/>).</summary>
+public enum ScheduleKind
+{
+    Cosine,
+    Step,
+}
+
+/// <summary>Training-time augmentation, as a spec's <c>training: augmentation:</c> names it.</summary>
+public enum Augmentation
+{
+    /// <summary>Normalization only.</summary>
+    None,
+
+    /// <summary>Random horizontal flips.</summary>
+    Flip,
+
+    /// <summary>A random crop of the zero-padded image (<see cref="TrainingRecipe.CropPadding"/>), then flips.</summary>
+    CropFlip,
+
+    /// <summary>The ImageNet recipe: RandomResizedCrop, ColorJitter(0.4, 0.4, 0.4), flips.</summary>
+    Standard,
+
+    /// <summary><see cref="Standard"/> after RandomRotation(10), as the original trained its SE models.</summary>
+    Strong,
+}

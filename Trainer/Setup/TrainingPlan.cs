@@ -1,0 +1,72 @@
+using ParseResult = System.CommandLine.ParseResult;
+using Dsl.Generator.Specs;
+using Dsl.Runtime.Models;
+using Dsl.Runtime.Training;
+using Dsl.Trainer.Commands;
+
+namespace Dsl.Trainer.Setup;
+
+/// <summary>
+/// What a train or eval run does, resolved once: the model's training recipe (its spec's <c>training:</c>
+/// section) with every value the command line gives taking its place, and the run's data and workers.
+/// </summary>
+public sealed record TrainingPlan(ModelInfo Model, TrainingRecipe Recipe, string Data, int InputSize, int Workers)
+{
+    public static TrainingPlan Resolve(ModelInfo model, TrainingFlags flags, ParseResult parse)
+    {
+        var recipe = model.Training;
+        var memoryFormat = parse.GetValue(flags.MemoryFormat);
+        if (parse.GetValue(flags.ChannelsLast))
+        {
+            if (memoryFormat is not null and not "nhwc")
+                throw new UsageException($"--channels-last and --memory-format {memoryFormat} contradict each other");
+            memoryFormat = "nhwc";
+        }
+        recipe = recipe with
+        {
+            Epochs = Positive(parse.GetValue(flags.Epochs) ?? recipe.Epochs, "--epochs"),
+            BatchSize = Positive(parse.GetValue(flags.BatchSize) ?? recipe.BatchSize, "--batch-size"),
+            LearningRate = parse.GetValue(flags.LearningRate) ?? recipe.LearningRate,
+            Momentum = parse.GetValue(flags.Momentum) ?? recipe.Momentum,
+            WeightDecay = parse.GetValue(flags.WeightDecay) ?? recipe.WeightDecay,
+            Schedule = parse.GetValue(flags.Scheduler) is { } schedule
+                ? TrainingFlags.ParseChoice<ScheduleKind>(schedule, TrainingSpec.Schedules)
+                : recipe.Schedule,
+            Precision = parse.GetValue(flags.Precision) is { } precision
+                ? TrainingFlags.ParseChoice<PrecisionMode>(precision, TrainingSpec.Precisions)
+                : recipe.Precision,
+            MemoryFormat = memoryFormat is not null
+                ? TrainingFlags.ParseChoice<MemoryFormatMode>(memoryFormat, TrainingSpec.MemoryFormats)
+                : recipe.MemoryFormat,
+        };
+
+        var smallInput = Math.Max(model.InputHeight, model.InputWidth) <= 64;
+        var data = parse.GetValue(flags.Data) ?? (smallInput && model.InputChannels == 1 ? DataSources.FashionMnistName : null)
+            ?? throw new UsageException($"{model.Name} needs --data: an ImageFolder root with train/ and val/ (or 'synthetic' for a smoke run)");
+        // Small images decode faster than one worker can hand them over; ImageNet-sized ones need many.
+        var workers = Math.Min(parse.GetValue(flags.Workers) ?? (smallInput ? 1 : 18), Environment.ProcessorCount);
+        if (workers < 0) throw new UsageException("--workers cannot be negative");
+        return new TrainingPlan(model, recipe, data, parse.GetValue(flags.InputSize) ?? model.InputHeight, workers);
+    }
+
+    /// <summary>The options of the training loop for this plan.</summary>
+    public TrainingOptions Options(Device device, string? logFolder, Runtime.Distributed.DistributedEnvironment? ranks, bool syncBatchNorm) => new()
+    {
+        Epochs = Recipe.Epochs,
+        LearningRate = Recipe.LearningRate,
+        Momentum = Recipe.Momentum,
+        WeightDecay = Recipe.WeightDecay,
+        Schedule = Recipe.CreateSchedule(),
+        Device = device,
+        ChannelsLast = Recipe.MemoryFormat == MemoryFormatMode.Nhwc,
+        Precision = Recipe.Precision,
+        MemoryFormat = Recipe.MemoryFormat,
+        LogFolder = logFolder,
+        Architecture = Model.Name,
+        Distributed = ranks,
+        SyncBatchNorm = syncBatchNorm,
+    };
+
+    public static int Positive(int value, string flag) =>
+        value > 0 ? value : throw new UsageException($"{flag} must be positive, not {value}");
+}
