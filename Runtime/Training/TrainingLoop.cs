@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Dsl.Runtime.Checkpoints;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Distributed;
+using Dsl.Runtime.MixedPrecision;
 using SGD = TorchSharp.Modules.SGD;
 
 namespace Dsl.Runtime.Training;
@@ -22,6 +23,7 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
     public const string BestFileName = "model_best.pth.tar";
 
     private readonly ITrainingObserver observer = observer ?? new NullObserver();
+    private PrecisionChoice precision = PrecisionChoice.Float32;
 
     /// <summary>Trains from epoch 0, or from where <paramref name="resumeFrom"/> stopped.</summary>
     public TrainingResult Run(string? resumeFrom = null, CancellationToken cancel = default)
@@ -30,6 +32,8 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
         if (options.Device.type != DeviceType.CPU) model.to(options.Device);
         if (options.ChannelsLast) model.ToChannelsLast();
         model.train();
+        precision = PrecisionChoice.Resolve(options.Precision, options.Device);
+        observer.Note(precision.ToString());
         // One parameter group, as the original script (weight decay on every parameter, batch norm included).
         using var sgd = optim.SGD(model.parameters(), options.LearningRate, options.Momentum, dampening: 0, options.WeightDecay,
             options.Nesterov);
@@ -56,7 +60,7 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
             var trainMetrics = AcrossRanks(ranks, TrainEpoch(trainData, parallel, sgd, learningRate, epoch, cancel));
             var valMetrics = validationData is null
                 ? null
-                : AcrossRanks(ranks, Evaluator.Evaluate(model, validationData, options.Device, options.ChannelsLast));
+                : AcrossRanks(ranks, Evaluator.Evaluate(model, validationData, options.Device, options.ChannelsLast, precision));
             var top1 = valMetrics?.Top1 ?? trainMetrics.Top1;
             var isBest = top1 > best || epoch == 0 && best == 0;
             best = Math.Max(best, top1);
@@ -86,7 +90,7 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
             // One scope per step: every activation, gradient handle and temporary dies here, so memory stays flat.
             using var scope = NewDisposeScope();
             var (images, labels) = batch.To(options.Device, options.ChannelsLast);
-            var logits = model.call(images);
+            var logits = precision.Forward(model, images);
             var loss = nn.functional.cross_entropy(logits, labels);
             sgd.zero_grad();
             loss.backward();

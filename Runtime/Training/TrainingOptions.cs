@@ -15,6 +15,10 @@ public sealed record TrainingOptions
     public Device Device { get; init; } = CPU;
     /// <summary>Store weights and inputs NHWC, which oneDNN runs faster for some models.</summary>
     public bool ChannelsLast { get; init; }
+    /// <summary>The arithmetic precision of training.</summary>
+    public PrecisionMode Precision { get; init; } = PrecisionMode.Float32;
+    /// <summary>The memory layout of weights and activations.</summary>
+    public MemoryFormatMode MemoryFormat { get; init; } = MemoryFormatMode.Nchw;
     /// <summary>Folder for log.log, metrics.csv, event files and checkpoints; null writes nothing.</summary>
     public string? LogFolder { get; init; }
     /// <summary>The ranks of a data-parallel job; null (or a single rank) trains alone.</summary>
