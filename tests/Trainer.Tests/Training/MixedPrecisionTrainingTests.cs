@@ -13,20 +13,7 @@ public sealed class MixedPrecisionTrainingTests
     [Fact]
     public void BFloat16TrainingLowersTheLossAndKeepsWeightsAndStatisticsFloat32()
     {
-        var threads = get_num_threads();
-        set_num_threads(1);
-        try
-        {
-            TrainInBFloat16();
-        }
-        finally
-        {
-            set_num_threads(threads);
-        }
-    }
-
-    private static void TrainInBFloat16()
-    {
+        using var oneThread = new OneComputeThread();
         manual_seed(11);
         using var model = new BLResNetSmall();
         using var before = model.Bn1.running_mean!.clone();
@@ -50,38 +37,30 @@ public sealed class MixedPrecisionTrainingTests
     [Fact]
     public void Float32TrainingIsThePlainStepBitForBit()
     {
-        var threads = get_num_threads();
-        set_num_threads(1);
-        try
-        {
-            var data = FashionSubset(96);
-            manual_seed(12);
-            using var looped = new BLResNetSmall();
-            using var plain = new BLResNetSmall();
-            plain.load_state_dict(looped.state_dict());
-            var options = new TrainingOptions { Epochs = 1, LearningRate = 0.05, WeightDecay = 1e-4, Precision = PrecisionMode.Float32 };
-            new TrainingLoop(looped, new DataLoader(data, 32, shuffle: false, workers: 1), null, options).Run();
+        using var oneThread = new OneComputeThread();
+        var data = FashionSubset(96);
+        manual_seed(12);
+        using var looped = new BLResNetSmall();
+        using var plain = new BLResNetSmall();
+        plain.load_state_dict(looped.state_dict());
+        var options = new TrainingOptions { Epochs = 1, LearningRate = 0.05, WeightDecay = 1e-4, Precision = PrecisionMode.Float32 };
+        new TrainingLoop(looped, new DataLoader(data, 32, shuffle: false, workers: 1), null, options).Run();
 
-            plain.train();
-            using var sgd = optim.SGD(plain.parameters(), 0.05, 0.9, dampening: 0, 1e-4, nesterov: true);
-            foreach (var batch in new DataLoader(data, 32, shuffle: false, workers: 1).Epoch(0))
-            {
-                using var step = batch;
-                using var scope = NewDisposeScope();
-                var loss = nn.functional.cross_entropy(plain.call(batch.Images), batch.Labels);
-                sgd.zero_grad();
-                loss.backward();
-                sgd.step();
-            }
-
-            var expected = plain.state_dict();
-            foreach (var (key, value) in looped.state_dict())
-                Assert.True(value.equal(expected[key]).all().item<bool>(), $"{key} differs from the plain float32 step");
-        }
-        finally
+        plain.train();
+        using var sgd = optim.SGD(plain.parameters(), 0.05, 0.9, dampening: 0, 1e-4, nesterov: true);
+        foreach (var batch in new DataLoader(data, 32, shuffle: false, workers: 1).Epoch(0))
         {
-            set_num_threads(threads);
+            using var step = batch;
+            using var scope = NewDisposeScope();
+            var loss = nn.functional.cross_entropy(plain.call(batch.Images), batch.Labels);
+            sgd.zero_grad();
+            loss.backward();
+            sgd.step();
         }
+
+        var expected = plain.state_dict();
+        foreach (var (key, value) in looped.state_dict())
+            Assert.True(value.equal(expected[key]).all().item<bool>(), $"{key} differs from the plain float32 step");
     }
 
     private sealed class Recorder(List<EpochReport> reports, List<string> notes) : ITrainingObserver
