@@ -18,6 +18,22 @@ public static class MemoryFormatProbe
     /// <summary>Timed steps per layout; the median counts.</summary>
     public const int TimedSteps = 3;
 
+    /// <summary>Lays <paramref name="model"/> out as <paramref name="mode"/> asks, measuring both layouts first for Auto (see <see cref="Choose"/>).</summary>
+    public static MemoryFormatChoice Apply(MemoryFormatMode mode, nn.Module<Tensor, Tensor> model, long[] batchShape, TrainingOptions options,
+        PrecisionChoice precision, DistributedEnvironment? ranks = null)
+    {
+        switch (mode)
+        {
+            case MemoryFormatMode.Auto:
+                return Choose(model, batchShape, options, precision, ranks);
+            case MemoryFormatMode.Nhwc:
+                model.ToChannelsLast();
+                return new(true, "NHWC was asked for");
+            default:
+                return new(false, "NCHW was asked for");
+        }
+    }
+
     /// <summary>Times training steps of <paramref name="model"/> (in training mode, on its device) in both layouts on a batch
     /// of <paramref name="batchShape"/> (N, C, H, W), restores it, lays it out in the faster one and says which.</summary>
     /// <param name="ranks">In a data-parallel job every rank must lay out its gradients alike, so the ranks' timings are summed before deciding.</param>
@@ -28,8 +44,7 @@ public static class MemoryFormatProbe
         var saved = Save(model);
         try
         {
-            using var generator = new Generator(0, options.Device);
-            using var images = randn(batchShape, dtype: ScalarType.Float32, device: options.Device, generator: generator);
+            using var images = SyntheticBatch.Images(batchShape, options.Device);
             using var imagesNhwc = images.ToChannelsLast();
             using var labels = zeros(batchShape[0], ScalarType.Int64, options.Device);
             nchw = Time(model, images, labels, options, precision);

@@ -108,15 +108,9 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
     /// <summary>Lays the model out as <see cref="TrainingOptions.MemoryFormat"/> asks (Auto measures both layouts first).</summary>
     private MemoryFormatChoice ChooseLayout(DistributedEnvironment? ranks)
     {
-        var choice = options.MemoryFormat switch
-        {
-            MemoryFormatMode.Auto => MemoryFormatProbe.Choose(model,
-                [train.BatchSize, train.Dataset.Channels, train.Dataset.Height, train.Dataset.Width], options, precision, ranks),
-            MemoryFormatMode.Nhwc => new MemoryFormatChoice(true, "NHWC was asked for"),
-            _ => options.ChannelsLast ? new MemoryFormatChoice(true, "channels-last was asked for") : new MemoryFormatChoice(false, "NCHW was asked for"),
-        };
-        if (choice.ChannelsLast && options.MemoryFormat != MemoryFormatMode.Auto) model.ToChannelsLast();
-        return choice;
+        var mode = options.MemoryFormat == MemoryFormatMode.Nchw && options.ChannelsLast ? MemoryFormatMode.Nhwc : options.MemoryFormat;
+        return MemoryFormatProbe.Apply(mode, model, [train.BatchSize, train.Dataset.Channels, train.Dataset.Height, train.Dataset.Width],
+            options, precision, ranks);
     }
 
     /// <summary>Per-sample averages over every rank's samples (this rank's alone when training alone).</summary>

@@ -3,7 +3,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Dsl.Runtime;
 using Dsl.Runtime.Distributed;
+using Dsl.Runtime.Inference;
 using Dsl.Runtime.Logging;
+using Dsl.Runtime.MixedPrecision;
 using Dsl.Runtime.Training;
 using Dsl.Trainer.Models;
 using Dsl.Trainer.Progress;
@@ -76,7 +78,9 @@ public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, Te
             if (!report.IsExact) output.WriteLine($"warning: weights '{weights}' did not match exactly: {report}");
         }
 
-        if (evaluateOnly) return Evaluate(model, data, device, inputSize, parse.GetValue(flags.ChannelsLast) || recipe.ChannelsLast);
+        if (evaluateOnly)
+            return Evaluate(model, data, device, inputSize, PrecisionMode.Float32,
+                parse.GetValue(flags.ChannelsLast) || recipe.ChannelsLast ? MemoryFormatMode.Nhwc : MemoryFormatMode.Nchw);
 
         var logFolder = parse.GetValue(flags.LogDir) is { } logDir && isMaster ? Path.Combine(logDir, entry.Name) : null;
         var epochs = Positive(parse.GetValue(flags.Epochs) ?? recipe.Epochs, "--epochs");
@@ -145,11 +149,31 @@ public sealed class TrainCommand(IModelCatalog catalog, IAnsiConsole console, Te
         }
     }
 
-    private int Evaluate(nn.Module<Tensor, Tensor> model, DataSources data, Device device, int inputSize, bool channelsLast)
+    /// <summary>Evaluates the model's generated inference form (batch norm folded, the asked precision and layout); a model
+    /// without one is evaluated as it is, under the training precision policy, NHWC when asked.</summary>
+    private int Evaluate(nn.Module<Tensor, Tensor> model, DataSources data, Device device, int inputSize, PrecisionMode precision,
+        MemoryFormatMode memoryFormat)
     {
         if (device.type != DeviceType.CPU) model.to(device);
-        if (channelsLast) model.ToChannelsLast();
-        var metrics = Evaluator.Evaluate(model, data.Validation, device, channelsLast);
+        model.eval();
+        EpochMetrics metrics;
+        if (model is IHasInferenceForm)
+        {
+            var dataset = data.Validation.Dataset;
+            var (form, chosenPrecision, layout) = InferenceFormChoice.Build(model, precision, memoryFormat,
+                [data.Validation.BatchSize, dataset.Channels, dataset.Height, dataset.Width], device);
+            using (form)
+            {
+                output.WriteLine($"Inference form: {chosenPrecision}, {layout}");
+                metrics = Evaluator.Evaluate(form, data.Validation, device);
+            }
+        }
+        else
+        {
+            var channelsLast = memoryFormat == MemoryFormatMode.Nhwc;
+            if (channelsLast) model.ToChannelsLast();
+            metrics = Evaluator.Evaluate(model, data.Validation, device, channelsLast, PrecisionChoice.Resolve(precision, device));
+        }
         output.WriteLine(LogLines.Evaluation(inputSize, metrics));
         return 0;
     }
