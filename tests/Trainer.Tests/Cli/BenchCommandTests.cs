@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Dsl.Trainer.Models;
-using Spectre.Console;
 
 namespace Dsl.Trainer.Tests.Cli;
 
@@ -9,12 +8,8 @@ public sealed class BenchCommandTests
 {
     private static (int Code, string Output, string Error) Run(params string[] args)
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, Out = new AnsiConsoleOutput(output) });
         using var oneThread = new OneComputeThread();
-        var code = DslCommandLine.Run(args, BuiltInCatalog.Instance, console, output, error);
-        return (code, output.ToString(), error.ToString());
+        return CommandRunner.Run(BuiltInCatalog.Instance, args);
     }
 
     [Fact]

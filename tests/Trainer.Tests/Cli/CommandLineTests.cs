@@ -1,26 +1,11 @@
 using Dsl.Runtime.Logging;
 using Dsl.Runtime.Training;
-using Spectre.Console;
 
 namespace Dsl.Trainer.Tests.Cli;
 
 public sealed class CommandLineTests
 {
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = 200;
-        var code = DslCommandLine.Run(args, new TestCatalog(), console, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Output, string Error) Run(params string[] args) => CommandRunner.Run(new TestCatalog(), args);
 
     [Fact]
     public void ListAndSummaryPrintTheCatalog()
