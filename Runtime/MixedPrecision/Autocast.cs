@@ -38,7 +38,8 @@ public static class Autocast
     private static Tensor Convolve(Conv2d conv, Tensor input, ScalarType type)
     {
         if (conv.padding_mode != PaddingModes.Zeros || conv.padding_type is not null)
-            throw new NotSupportedException($"mixed precision runs zero-padded convolutions with explicit padding; this one pads {conv.padding_mode}");
+            throw new NotSupportedException(
+                $"mixed precision runs convolutions with explicit zero padding; {conv.GetName()} pads {conv.padding_mode} with padding type {conv.padding_type?.ToString() ?? "none"}");
         return nn.functional.conv2d(input.to(type), conv.weight!.to(type), conv.bias?.to(type), conv.stride, conv.padding, conv.dilation,
             conv.groups);
     }

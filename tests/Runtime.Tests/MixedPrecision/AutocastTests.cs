@@ -98,6 +98,16 @@ public sealed class AutocastTests
     }
 
     [Fact]
+    public void AConvolutionItCannotReproduceIsRefusedByName()
+    {
+        using var conv = nn.Conv2d(2, 2, 3, padding: 1, padding_mode: TorchSharp.PaddingModes.Reflect);
+        using var input = randn(1, 2, 5, 5);
+        using var scope = Autocast.BFloat16();
+        var error = Assert.Throws<NotSupportedException>(() => Autocast.Call(conv, input));
+        Assert.Contains("pads Reflect", error.Message);
+    }
+
+    [Fact]
     public void ALinearLayerInTheScopeComputesInBFloat16()
     {
         manual_seed(4);
