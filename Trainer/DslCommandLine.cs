@@ -12,7 +12,7 @@ using Spectre.Console;
 
 namespace Dsl.Trainer;
 
-/// <summary>The <c>dsl</c> command tree: train, eval, summary, list (and check-reference where it is built in).</summary>
+/// <summary>The <c>dsl</c> command tree: train, eval, summary, list, bench (and check-reference where it is built in).</summary>
 public static partial class DslCommandLine
 {
     public static RootCommand Create(IReadOnlyList<ModelInfo> catalog, IAnsiConsole console, TextWriter output)
@@ -24,6 +24,7 @@ public static partial class DslCommandLine
             training.CreateEval(),
             SummaryCommand.Create(catalog, console),
             ListCommand.Create(catalog, console),
+            new BenchCommand(catalog, output).Create(),
         };
         AddCheckReference(root, catalog, console, output);
         return root;

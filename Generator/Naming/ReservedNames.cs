@@ -12,6 +12,7 @@ public static class ReservedNames
     /// <summary>Alias and target of every type the generated code refers to, in the order they are written.</summary>
     public static readonly IReadOnlyList<(string Alias, string Target)> Aliases =
     [
+        ("Autocast", "global::Dsl.Runtime.MixedPrecision.Autocast"),
         ("BatchNorm2d", "global::TorchSharp.Modules.BatchNorm2d"),
         ("BigLittleModule", "global::Dsl.Runtime.Blocks.BigLittleModule"),
         ("Bottleneck", "global::Dsl.Runtime.Blocks.Bottleneck"),

@@ -1,3 +1,4 @@
+using Dsl.Runtime.MixedPrecision;
 using TorchSharp.Modules;
 
 namespace Dsl.Runtime.Blocks;
@@ -39,11 +40,11 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = Bn1.call(Conv1.call(input)).relu_();
-        x = Bn2.call(Conv2.call(x)).relu_();
-        x = Bn3.call(Conv3.call(x));
+        var x = Bn1.call(Autocast.Call(Conv1, input)).relu_();
+        x = Bn2.call(Autocast.Call(Conv2, x)).relu_();
+        x = Bn3.call(Autocast.Call(Conv3, x));
         if (SeLayer is not null) x = SeLayer.call(x);
-        x = x.add_(Downsample is null ? input : Downsample.call(input));
+        x = x.add_(Downsample is null ? input : Autocast.Call(Downsample, input));
         if (LastRelu) x = x.relu_();
         return x.MoveToOuterDisposeScope();
     }

@@ -1,3 +1,4 @@
+using Dsl.Runtime.MixedPrecision;
 using TorchSharp.Modules;
 
 namespace Dsl.Runtime.Blocks;
@@ -19,7 +20,7 @@ public sealed class SEModule : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var s = nn.functional.adaptive_avg_pool2d(input, 1);
-        s = Fc2.call(Fc1.call(s).relu_()).sigmoid_();
+        s = Autocast.Call(Fc2, Autocast.Call(Fc1, s).relu_()).sigmoid_();
         return (input * s).MoveToOuterDisposeScope();
     }
 }

@@ -24,4 +24,9 @@ public sealed class CompositeObserver(params ITrainingObserver[] observers) : IT
     {
         foreach (var o in observers) o.Warning(message);
     }
+
+    public void Note(string message)
+    {
+        foreach (var o in observers) o.Note(message);
+    }
 }

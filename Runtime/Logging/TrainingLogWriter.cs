@@ -52,6 +52,8 @@ public sealed class TrainingLogWriter : ITrainingObserver, IDisposable
 
     public void Warning(string message) => text.WriteLine("Warning: " + message);
 
+    public void Note(string message) => text.WriteLine(message);
+
     public void Dispose()
     {
         text.Dispose();

@@ -1,14 +1,17 @@
 using System.Diagnostics;
 using Dsl.Runtime.Data;
+using Dsl.Runtime.MixedPrecision;
 
 namespace Dsl.Runtime.Training;
 
 /// <summary>Runs a model over a data set without gradients and averages cross-entropy and top-1/top-5 per sample.</summary>
 public static class Evaluator
 {
+    /// <param name="precision">The training precision to run in; null is float32.</param>
     public static EpochMetrics Evaluate(nn.Module<Tensor, Tensor> model, DataLoader loader, Device device, bool channelsLast = false,
-        Action<int, int>? onBatch = null)
+        PrecisionChoice? precision = null, Action<int, int>? onBatch = null)
     {
+        precision ??= PrecisionChoice.Float32;
         var wasTraining = model.training;
         model.eval();
         try
@@ -26,7 +29,7 @@ public static class Evaluator
                 var dataTime = clock.Elapsed;
                 using var scope = NewDisposeScope();
                 var (images, labels) = batch.To(device, channelsLast);
-                var logits = model.call(images);
+                var logits = precision.Forward(model, images);
                 var loss = nn.functional.cross_entropy(logits, labels).item<float>();
                 var (top1, top5) = Accuracy.Count(logits, batch.LabelValues);
                 metrics.Add(loss, batch.Count, top1, top5, dataTime, clock.Elapsed);

@@ -14,4 +14,6 @@ public interface ITrainingObserver
     void StepCompleted(StepProgress progress) { }
     void EpochCompleted(EpochReport report) { }
     void Warning(string message) { }
+    /// <summary>A decision the loop took for the run (precision, memory layout) and why.</summary>
+    void Note(string message) { }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Dsl.Runtime.Checkpoints;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Distributed;
+using Dsl.Runtime.MixedPrecision;
 using SGD = TorchSharp.Modules.SGD;
 
 namespace Dsl.Runtime.Training;
@@ -22,14 +23,20 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
     public const string BestFileName = "model_best.pth.tar";
 
     private readonly ITrainingObserver observer = observer ?? new NullObserver();
+    private PrecisionChoice precision = PrecisionChoice.Float32;
+    private MemoryFormatChoice layout = new(false, "NCHW");
 
     /// <summary>Trains from epoch 0, or from where <paramref name="resumeFrom"/> stopped.</summary>
     public TrainingResult Run(string? resumeFrom = null, CancellationToken cancel = default)
     {
         TorchRuntime.EnsureLoaded();
         if (options.Device.type != DeviceType.CPU) model.to(options.Device);
-        if (options.ChannelsLast) model.ToChannelsLast();
         model.train();
+        var ranks = options.Distributed is { IsDistributed: true } environment ? environment : null;
+        precision = PrecisionChoice.Resolve(options.Precision, options.Device);
+        observer.Note(precision.ToString());
+        layout = ChooseLayout(ranks);
+        observer.Note(layout.ToString());
         // One parameter group, as the original script (weight decay on every parameter, batch norm included).
         using var sgd = optim.SGD(model.parameters(), options.LearningRate, options.Momentum, dampening: 0, options.WeightDecay,
             options.Nesterov);
@@ -38,7 +45,6 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
         var best = 0.0;
         if (resumeFrom is not null) (startEpoch, best) = Restore(resumeFrom, sgd);
 
-        var ranks = options.Distributed is { IsDistributed: true } environment ? environment : null;
         // Made after a resume so that every rank starts from the master's restored weights.
         using var parallel = ranks is null ? null : new DistributedDataParallel(model, ranks.Group!, options.SyncBatchNorm);
         var trainData = ranks is null ? train : train.WithSampler(new DistributedSampler(train.Dataset.Count, ranks, train.Shuffle, train.Seed));
@@ -56,7 +62,7 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
             var trainMetrics = AcrossRanks(ranks, TrainEpoch(trainData, parallel, sgd, learningRate, epoch, cancel));
             var valMetrics = validationData is null
                 ? null
-                : AcrossRanks(ranks, Evaluator.Evaluate(model, validationData, options.Device, options.ChannelsLast));
+                : AcrossRanks(ranks, Evaluator.Evaluate(model, validationData, options.Device, layout.ChannelsLast, precision));
             var top1 = valMetrics?.Top1 ?? trainMetrics.Top1;
             var isBest = top1 > best || epoch == 0 && best == 0;
             best = Math.Max(best, top1);
@@ -85,13 +91,8 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
             cancel.ThrowIfCancellationRequested();
             // One scope per step: every activation, gradient handle and temporary dies here, so memory stays flat.
             using var scope = NewDisposeScope();
-            var (images, labels) = batch.To(options.Device, options.ChannelsLast);
-            var logits = model.call(images);
-            var loss = nn.functional.cross_entropy(logits, labels);
-            sgd.zero_grad();
-            loss.backward();
-            parallel?.SynchronizeGradients();
-            sgd.step();
+            var (images, labels) = batch.To(options.Device, layout.ChannelsLast);
+            var (logits, loss) = TrainingStep.Run(model, sgd, images, labels, precision, parallel is null ? null : parallel.SynchronizeGradients);
             var lossValue = loss.item<float>();
             if (!double.IsFinite(lossValue))
                 throw new InvalidOperationException($"the loss became {lossValue} at epoch {epoch + 1}, step {metrics.Batches + 1}; lower --lr");
@@ -103,6 +104,11 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
         if (metrics.Batches == 0) throw new DataException($"epoch {epoch + 1} produced no batches (every sample was skipped)");
         return metrics.ToMetrics();
     }
+
+    /// <summary>Lays the model out as <see cref="TrainingOptions.MemoryFormat"/> asks (Auto measures both layouts first).</summary>
+    private MemoryFormatChoice ChooseLayout(DistributedEnvironment? ranks) =>
+        MemoryFormatProbe.Apply(options.MemoryFormat, model, [train.BatchSize, train.Dataset.Channels, train.Dataset.Height, train.Dataset.Width],
+            options, precision, ranks);
 
     /// <summary>Per-sample averages over every rank's samples (this rank's alone when training alone).</summary>
     private static EpochMetrics AcrossRanks(DistributedEnvironment? ranks, EpochMetrics metrics)

@@ -13,11 +13,9 @@ public sealed record TrainingOptions
     /// <summary>The per-epoch learning rate; null is a cosine from <see cref="LearningRate"/> over <see cref="Epochs"/>.</summary>
     public LearningRateSchedule? Schedule { get; init; }
     public Device Device { get; init; } = CPU;
-    /// <summary>Store weights and inputs NHWC, which oneDNN runs faster for some models.</summary>
-    public bool ChannelsLast { get; init; }
     /// <summary>The arithmetic precision of training.</summary>
     public PrecisionMode Precision { get; init; } = PrecisionMode.Float32;
-    /// <summary>The memory layout of weights and activations.</summary>
+    /// <summary>The memory layout of weights and activations (NHWC runs oneDNN's channels-last kernels; Auto measures).</summary>
     public MemoryFormatMode MemoryFormat { get; init; } = MemoryFormatMode.Nchw;
     /// <summary>Folder for log.log, metrics.csv, event files and checkpoints; null writes nothing.</summary>
     public string? LogFolder { get; init; }

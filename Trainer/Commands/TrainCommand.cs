@@ -4,7 +4,9 @@ using System.Globalization;
 using TrainingSpec = Dsl.Generator.Specs.TrainingSpec;
 using Dsl.Runtime;
 using Dsl.Runtime.Distributed;
+using Dsl.Runtime.Inference;
 using Dsl.Runtime.Logging;
+using Dsl.Runtime.MixedPrecision;
 using Dsl.Runtime.Models;
 using Dsl.Runtime.Training;
 using Dsl.Trainer.Models;
@@ -72,7 +74,7 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
             if (!report.IsExact) output.WriteLine($"warning: weights '{weights}' did not match exactly: {report}");
         }
 
-        if (evaluateOnly) return Evaluate(model, data, device, plan.InputSize, plan.Recipe.MemoryFormat == MemoryFormatMode.Nhwc);
+        if (evaluateOnly) return Evaluate(model, data, device, plan.InputSize, plan.Recipe.Precision, plan.Recipe.MemoryFormat);
 
         var logFolder = parse.GetValue(flags.LogDir) is { } logDir && isMaster ? Path.Combine(logDir, entry.Name) : null;
         var options = plan.Options(device, logFolder, ranks, parse.GetValue(flags.SyncBatchNorm));
@@ -128,11 +130,31 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
         }
     }
 
-    private int Evaluate(nn.Module<Tensor, Tensor> model, DataSources data, Device device, int inputSize, bool channelsLast)
+    /// <summary>Evaluates the model's generated inference form (batch norm folded, the asked precision and layout); a model
+    /// without one is evaluated as it is, under the training precision policy, NHWC when asked.</summary>
+    private int Evaluate(nn.Module<Tensor, Tensor> model, DataSources data, Device device, int inputSize, PrecisionMode precision,
+        MemoryFormatMode memoryFormat)
     {
         if (device.type != DeviceType.CPU) model.to(device);
-        if (channelsLast) model.ToChannelsLast();
-        var metrics = Evaluator.Evaluate(model, data.Validation, device, channelsLast);
+        model.eval();
+        EpochMetrics metrics;
+        if (model is IHasInferenceForm)
+        {
+            var dataset = data.Validation.Dataset;
+            var (form, chosenPrecision, layout) = InferenceFormChoice.Build(model, precision, memoryFormat,
+                [data.Validation.BatchSize, dataset.Channels, dataset.Height, dataset.Width], device);
+            using (form)
+            {
+                output.WriteLine($"Inference form: {chosenPrecision}, {layout}");
+                metrics = Evaluator.Evaluate(form, data.Validation, device);
+            }
+        }
+        else
+        {
+            var channelsLast = memoryFormat == MemoryFormatMode.Nhwc;
+            if (channelsLast) model.ToChannelsLast();
+            metrics = Evaluator.Evaluate(model, data.Validation, device, channelsLast, PrecisionChoice.Resolve(precision, device));
+        }
         output.WriteLine(LogLines.Evaluation(inputSize, metrics));
         return 0;
     }

@@ -49,4 +49,6 @@ public sealed class LiveProgress(IAnsiConsole console, ProgressContext context) 
     }
 
     public void Warning(string message) => console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}");
+
+    public void Note(string message) => console.WriteLine(message);
 }

@@ -36,4 +36,6 @@ public sealed class PlainProgress(TextWriter output) : ITrainingObserver
     }
 
     public void Warning(string message) => output.WriteLine("warning: " + message);
+
+    public void Note(string message) => output.WriteLine(message);
 }

@@ -58,7 +58,6 @@ public sealed record TrainingPlan(ModelInfo Model, TrainingRecipe Recipe, string
         WeightDecay = Recipe.WeightDecay,
         Schedule = Recipe.CreateSchedule(),
         Device = device,
-        ChannelsLast = Recipe.MemoryFormat == MemoryFormatMode.Nhwc,
         Precision = Recipe.Precision,
         MemoryFormat = Recipe.MemoryFormat,
         LogFolder = logFolder,

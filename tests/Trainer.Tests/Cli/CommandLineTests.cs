@@ -1,7 +1,6 @@
 using Dsl.Runtime.Logging;
 using Dsl.Runtime.Models;
 using Dsl.Runtime.Training;
-using Spectre.Console;
 
 namespace Dsl.Trainer.Tests.Cli;
 
@@ -9,21 +8,8 @@ public sealed class CommandLineTests
 {
     private static (int Code, string Output, string Error) Run(params string[] args) => Run(TestModels.All, args);
 
-    internal static (int Code, string Output, string Error) Run(IReadOnlyList<ModelInfo> catalog, params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = 200;
-        var code = DslCommandLine.Run(args, catalog, console, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    internal static (int Code, string Output, string Error) Run(IReadOnlyList<ModelInfo> catalog, params string[] args) =>
+        CommandRunner.Run(catalog, args);
 
     [Fact]
     public void ListAndSummaryPrintTheCatalog()

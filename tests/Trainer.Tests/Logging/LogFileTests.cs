@@ -53,9 +53,12 @@ public sealed class LogFileTests
         }
         var lines = File.ReadAllLines(temp.Combine(TrainingLogWriter.TextLogName));
         Assert.Equal("Namespace(model='tiny')", lines[0]);
-        Assert.Matches(@"^Train: \[001/002\]\tLoss: \d+\.\d{4}\tTop@1: \d+\.\d{4}\tTop@5: 100\.0000\tSpeed: \d+\.\d\d ms/batch\tData loading: \d+\.\d\d ms/batch$", lines[1]);
-        Assert.Matches(@"^Val  : \[001/002\]\tLoss: \d+\.\d{4}\tTop@1: \d+\.\d{4}\tTop@5: \d+\.\d{4}\tSpeed: \d+\.\d\d ms/batch$", lines[2]);
-        Assert.StartsWith("Train: [002/002]", lines[3]);
+        // The run's decisions follow the header, then the original's lines.
+        Assert.Equal("precision fp32 (float32 was asked for)", lines[1]);
+        Assert.Equal("memory format nchw (NCHW was asked for)", lines[2]);
+        Assert.Matches(@"^Train: \[001/002\]\tLoss: \d+\.\d{4}\tTop@1: \d+\.\d{4}\tTop@5: 100\.0000\tSpeed: \d+\.\d\d ms/batch\tData loading: \d+\.\d\d ms/batch$", lines[3]);
+        Assert.Matches(@"^Val  : \[001/002\]\tLoss: \d+\.\d{4}\tTop@1: \d+\.\d{4}\tTop@5: \d+\.\d{4}\tSpeed: \d+\.\d\d ms/batch$", lines[4]);
+        Assert.StartsWith("Train: [002/002]", lines[5]);
 
         var csv = File.ReadAllLines(temp.Combine(TrainingLogWriter.MetricsName));
         Assert.Equal(MetricsCsv.Header, csv[0]);

@@ -1,0 +1,35 @@
+using Dsl.Runtime.Training;
+
+namespace Dsl.Runtime.MixedPrecision;
+
+/// <summary>What a <see cref="PrecisionMode"/> comes to on a device, and why; the log prints <see cref="ToString"/>.</summary>
+public sealed record PrecisionChoice(bool BFloat16, string Reason)
+{
+    public static PrecisionChoice Float32 { get; } = new(false, "float32 was asked for");
+
+    /// <summary>Decides <paramref name="mode"/> on <paramref name="device"/>: Auto takes bfloat16 only where the hardware runs it natively.</summary>
+    public static PrecisionChoice Resolve(PrecisionMode mode, Device device)
+    {
+        switch (mode)
+        {
+            case PrecisionMode.Float32: return Float32;
+            case PrecisionMode.BFloat16: return new(true, "bfloat16 was asked for");
+            default:
+                var (native, evidence) = BFloat16Hardware.Probe(device);
+                return new(native, native ? $"auto: {evidence}" : $"auto: {evidence}; float32 instead");
+        }
+    }
+
+    /// <summary>The model's logits for <paramref name="images"/> under this choice, in float32 for the loss and the accuracy.</summary>
+    public Tensor Forward(nn.Module<Tensor, Tensor> model, Tensor images)
+    {
+        if (!BFloat16) return model.call(images);
+        using var scope = Autocast.BFloat16();
+        return model.call(images).to(ScalarType.Float32);
+    }
+
+    /// <summary>The short name the command line and the benchmark print: bf16 or fp32.</summary>
+    public string Name => BFloat16 ? "bf16" : "fp32";
+
+    public override string ToString() => $"precision {Name} ({Reason})";
+}

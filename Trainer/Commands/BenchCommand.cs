@@ -1,0 +1,127 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Dsl.Runtime;
+using Dsl.Runtime.Inference;
+using Dsl.Generator.Specs;
+using ParseResult = System.CommandLine.ParseResult;
+using Dsl.Runtime.MixedPrecision;
+using Dsl.Runtime.Models;
+using Dsl.Runtime.Training;
+using Dsl.Trainer.Models;
+
+namespace Dsl.Trainer.Commands;
+
+/// <summary>One measurement of <c>dsl bench</c>; with --json it is printed as one JSON object with these fields in snake case.</summary>
+public sealed record BenchResult(string Model, string Mode, int Batch, string Precision, string MemoryFormat, double MsPerBatch, double ImagesPerS);
+
+/// <summary>
+/// <c>dsl bench</c>: the median time of a batch after warm-up, in evaluation (the generated inference form) and in training
+/// (a full SGD step under the precision policy), for one model or several side by side, on synthetic images.
+/// </summary>
+public sealed class BenchCommand(IReadOnlyList<ModelInfo> catalog, TextWriter output)
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private readonly Option<string[]> models = new("--model", "-m")
+    { Description = "model name or spec file; repeat to compare models", DefaultValueFactory = _ => [TrainingFlags.DefaultModel] };
+    private readonly Option<int> batch = new("--batch", "-b") { Description = "images per batch", DefaultValueFactory = _ => 32 };
+    private readonly Option<int?> inputSize = new("--input-size") { Description = "input side in pixels (the model's)" };
+    private readonly Option<string> precision = new("--precision") { Description = "fp32, bf16 or auto (bf16 where the hardware runs it natively)", DefaultValueFactory = _ => "auto" };
+    private readonly Option<string> memoryFormat = new("--memory-format") { Description = "nchw, nhwc or auto (the faster, measured)", DefaultValueFactory = _ => "auto" };
+    private readonly Option<string> mode = new("--mode") { Description = "eval (inference form), train (SGD step) or both", DefaultValueFactory = _ => "both" };
+    private readonly Option<int> warmUp = new("--warm-up") { Description = "untimed batches first", DefaultValueFactory = _ => 3 };
+    private readonly Option<int> repeats = new("--repeats") { Description = "timed batches; the median is reported", DefaultValueFactory = _ => 10 };
+    private readonly Option<int?> threads = new("--threads") { Description = "libtorch compute threads (all cores)" };
+    private readonly Option<bool> json = new("--json") { Description = "one JSON object per measurement and nothing else" };
+
+    public Command Create()
+    {
+        precision.AcceptOnlyFromAmong([.. TrainingSpec.Precisions.Select(c => c.Key)]);
+        memoryFormat.AcceptOnlyFromAmong([.. TrainingSpec.MemoryFormats.Select(c => c.Key)]);
+        mode.AcceptOnlyFromAmong("eval", "train", "both");
+        var command = new Command("bench", "time evaluation and training batches of one or more models")
+        {
+            models, batch, inputSize, precision, memoryFormat, mode, warmUp, repeats, threads, json,
+        };
+        command.SetAction(Run);
+        return command;
+    }
+
+    private int Run(ParseResult parse)
+    {
+        var batchSize = parse.GetValue(batch);
+        if (batchSize < 1) throw new UsageException($"--batch must be positive, not {batchSize}");
+        if (parse.GetValue(warmUp) < 0) throw new UsageException("--warm-up cannot be negative");
+        if (parse.GetValue(repeats) < 1) throw new UsageException("--repeats must be at least 1");
+        if (parse.GetValue(threads) is { } count)
+        {
+            if (count < 1) throw new UsageException($"--threads must be positive, not {count}");
+            TorchRuntime.EnsureLoaded();
+            set_num_threads(count);
+        }
+        var modes = parse.GetValue(mode) == "both" ? new[] { "eval", "train" } : [parse.GetValue(mode)!];
+        var settings = new Settings(TrainingFlags.ParseChoice<PrecisionMode>(parse.GetValue(precision)!, TrainingSpec.Precisions),
+            TrainingFlags.ParseChoice<MemoryFormatMode>(parse.GetValue(memoryFormat)!, TrainingSpec.MemoryFormats),
+            parse.GetValue(warmUp), parse.GetValue(repeats), parse.GetValue(json));
+        // Resolve every name first, so that a typo in the last one fails before minutes of timing.
+        var entries = parse.GetValue(models)!.Select(name => ModelResolver.Resolve(name, catalog)).ToList();
+        foreach (var entry in entries)
+        {
+            var size = parse.GetValue(inputSize) ?? entry.InputHeight;
+            if (size < 1) throw new UsageException($"--input-size must be positive, not {size}");
+            long[] shape = [batchSize, entry.InputChannels, size, size];
+            foreach (var which in modes) Print(which == "eval" ? Eval(entry, shape, settings) : Train(entry, shape, settings), settings.Json);
+        }
+        return 0;
+    }
+
+    private BenchResult Eval(ModelInfo entry, long[] shape, Settings settings)
+    {
+        manual_seed(0);
+        using var model = entry.Create();
+        model.eval();
+        var (form, chosenPrecision, layout) = InferenceFormChoice.Build(model, settings.Precision, settings.MemoryFormat, shape, CPU);
+        using (form)
+        {
+            Note(settings, chosenPrecision.ToString(), layout.ToString());
+            using var images = SyntheticBatch.Images(shape, CPU);
+            var ms = StepTimer.MedianMilliseconds(() => form.call(images), settings.WarmUp, settings.Repeats, CPU);
+            return Result(entry, "eval", shape, chosenPrecision, layout, ms);
+        }
+    }
+
+    private BenchResult Train(ModelInfo entry, long[] shape, Settings settings)
+    {
+        manual_seed(0);
+        using var model = entry.Create();
+        model.train();
+        var options = new TrainingOptions();
+        var chosenPrecision = PrecisionChoice.Resolve(settings.Precision, CPU);
+        var layout = MemoryFormatProbe.Apply(settings.MemoryFormat, model, shape, options, chosenPrecision);
+        Note(settings, chosenPrecision.ToString(), layout.ToString());
+        using var images = SyntheticBatch.Images(shape, CPU);
+        using var laidOut = layout.ChannelsLast ? images.ToChannelsLast() : images.alias();
+        using var labels = SyntheticBatch.Labels(shape[0], entry.Classes, CPU);
+        using var sgd = optim.SGD(model.parameters(), options.LearningRate, options.Momentum, dampening: 0, options.WeightDecay, options.Nesterov);
+        var ms = StepTimer.MedianMilliseconds(() => TrainingStep.Run(model, sgd, laidOut, labels, chosenPrecision), settings.WarmUp, settings.Repeats, CPU);
+        return Result(entry, "train", shape, chosenPrecision, layout, ms);
+    }
+
+    private static BenchResult Result(ModelInfo entry, string which, long[] shape, PrecisionChoice chosenPrecision, MemoryFormatChoice layout, double ms) =>
+        new(entry.Name, which, (int)shape[0], chosenPrecision.Name, layout.Name, Math.Round(ms, 3), Math.Round(shape[0] * 1000 / ms, 1));
+
+    private void Note(Settings settings, params string[] lines)
+    {
+        if (settings.Json) return;
+        foreach (var line in lines) output.WriteLine("  " + line);
+    }
+
+    private void Print(BenchResult r, bool asJson) =>
+        output.WriteLine(asJson
+            ? JsonSerializer.Serialize(r, Json)
+            : string.Format(CultureInfo.InvariantCulture, "{0}  {1}  batch {2}  {3} {4}  {5:F2} ms/batch  {6:F1} images/s",
+                r.Model, r.Mode, r.Batch, r.Precision, r.MemoryFormat, r.MsPerBatch, r.ImagesPerS));
+
+    private sealed record Settings(PrecisionMode Precision, MemoryFormatMode MemoryFormat, int WarmUp, int Repeats, bool Json);
+}

@@ -1,0 +1,61 @@
+using Dsl.Definitions;
+using Dsl.Runtime.Data;
+using Dsl.Runtime.MixedPrecision;
+using Dsl.Runtime.Training;
+
+namespace Dsl.Trainer.Tests.Training;
+
+public sealed class MemoryFormatProbeTests
+{
+    [Fact]
+    public void TheProbePutsEveryWeightAndStatisticBackAndLaysOutTheWinner()
+    {
+        using var oneThread = new OneComputeThread();
+        manual_seed(21);
+        using var model = new BLResNetSmall();
+        model.train();
+        var before = model.state_dict().ToDictionary(e => e.Key, e => e.Value.detach().clone());
+        var options = new TrainingOptions { LearningRate = 0.1, Momentum = 0.9, WeightDecay = 1e-4 };
+
+        var choice = MemoryFormatProbe.Choose(model, [8, 1, 28, 28], options, PrecisionChoice.Float32);
+
+        Assert.Matches(@"^auto: a fp32 training step of batch 8 took \d+\.\d ms in NHWC, \d+\.\d ms in NCHW$", choice.Reason);
+        foreach (var (key, value) in model.state_dict())
+            Assert.True(value.equal(before[key]).all().item<bool>(), $"{key} changed during the probe");
+        Assert.All(model.parameters(), p => Assert.Null(p.grad));
+        var weight = model.Layer1.Big[0].Conv2.weight!;
+        // NHWC strides put the channel dimension innermost: stride 1 on dimension 1.
+        Assert.Equal(choice.ChannelsLast, weight.stride(1) == 1 && weight.shape[1] > 1);
+        Assert.Equal(choice.ChannelsLast ? "nhwc" : "nchw", choice.Name);
+        foreach (var tensor in before.Values) tensor.Dispose();
+    }
+
+    [Fact]
+    public void TrainingWithAutoEqualsTrainingInTheLayoutItChose()
+    {
+        using var oneThread = new OneComputeThread();
+        var data = FashionMnist.Load(FashionMnist.DefaultFolder, train: false, FashionMnist.EvalTransform()).Take(64);
+        manual_seed(22);
+        using var auto = new BLResNetSmall();
+        using var chosen = new BLResNetSmall();
+        chosen.load_state_dict(auto.state_dict());
+        var notes = new List<string>();
+        var options = new TrainingOptions { Epochs = 1, LearningRate = 0.05, MemoryFormat = MemoryFormatMode.Auto };
+        new TrainingLoop(auto, new DataLoader(data, 32, shuffle: true, seed: 4, workers: 1), null, options, new Notes(notes)).Run();
+
+        var note = Assert.Single(notes, n => n.StartsWith("memory format ", StringComparison.Ordinal));
+        var nhwc = note.StartsWith("memory format nhwc (auto: ", StringComparison.Ordinal);
+        Assert.True(nhwc || note.StartsWith("memory format nchw (auto: ", StringComparison.Ordinal), note);
+        new TrainingLoop(chosen, new DataLoader(data, 32, shuffle: true, seed: 4, workers: 1), null,
+            options with { MemoryFormat = nhwc ? MemoryFormatMode.Nhwc : MemoryFormatMode.Nchw }).Run();
+
+        var expected = chosen.state_dict();
+        foreach (var (key, value) in auto.state_dict())
+            Assert.True(value.equal(expected[key]).all().item<bool>(), $"{key}: the probe changed what training computed");
+    }
+
+    private sealed class Notes(List<string> into) : ITrainingObserver
+    {
+        public void Note(string message) => into.Add(message);
+    }
+}
