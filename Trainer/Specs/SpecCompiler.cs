@@ -35,7 +35,7 @@ public static class SpecCompiler
             files.Add(new SpecFile(Path.Combine(Path.GetDirectoryName(path) ?? "", Path.GetFileName(data)), File.ReadAllText(data)));
 
         var driver = CSharpGeneratorDriver.Create([new ModelGenerator().AsSourceGenerator()], additionalTexts: files, parseOptions: ParseOptions);
-        var compilation = CSharpCompilation.Create("Dsl.Spec." + Guid.NewGuid().ToString("N"), references: References.Value,
+        var compilation = CSharpCompilation.Create("DslSpec" + Guid.NewGuid().ToString("N"), references: References.Value,
             options: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release,
                 nullableContextOptions: NullableContextOptions.Enable));
         driver.RunGeneratorsAndUpdateCompilation(compilation, out var generated, out var generatorDiagnostics);
