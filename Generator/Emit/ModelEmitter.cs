@@ -97,17 +97,16 @@ internal static class ModelEmitter
     /// <summary>The initializers of the spec's training recipe; the runtime's defaults stand for the rest.</summary>
     private static IEnumerable<string> TrainingRecipe(TrainingDescription t)
     {
-        const string Runtime = "global::Dsl.Runtime.Training.";
         if (t.Epochs is { } epochs) yield return "Epochs = " + Int(epochs);
         if (t.BatchSize is { } batchSize) yield return "BatchSize = " + Int(batchSize);
         if (t.LearningRate is { } learningRate) yield return "LearningRate = " + Double(learningRate);
         if (t.Momentum is { } momentum) yield return "Momentum = " + Double(momentum);
         if (t.WeightDecay is { } weightDecay) yield return "WeightDecay = " + Double(weightDecay);
-        if (t.Schedule is { } schedule) yield return "Schedule = " + Runtime + "ScheduleKind." + schedule;
-        if (t.Augmentation is { } augmentation) yield return "Augmentation = " + Runtime + "Augmentation." + augmentation;
+        if (t.Schedule is { } schedule) yield return "Schedule = ScheduleKind." + schedule;
+        if (t.Augmentation is { } augmentation) yield return "Augmentation = Augmentation." + augmentation;
         if (t.CropPadding is { } cropPadding) yield return "CropPadding = " + Int(cropPadding);
-        if (t.Precision is { } precision) yield return "Precision = " + Runtime + "PrecisionMode." + precision;
-        if (t.MemoryFormat is { } memoryFormat) yield return "MemoryFormat = " + Runtime + "MemoryFormatMode." + memoryFormat;
+        if (t.Precision is { } precision) yield return "Precision = PrecisionMode." + precision;
+        if (t.MemoryFormat is { } memoryFormat) yield return "MemoryFormat = MemoryFormatMode." + memoryFormat;
     }
 
     private static void EmitProperties(CodeWriter w, NetworkDescription n)

@@ -12,6 +12,7 @@ public static class ReservedNames
     /// <summary>Alias and target of every type the generated code refers to, in the order they are written.</summary>
     public static readonly IReadOnlyList<(string Alias, string Target)> Aliases =
     [
+        ("Augmentation", "global::Dsl.Runtime.Training.Augmentation"),
         ("Autocast", "global::Dsl.Runtime.MixedPrecision.Autocast"),
         ("BatchNorm2d", "global::TorchSharp.Modules.BatchNorm2d"),
         ("BigLittleModule", "global::Dsl.Runtime.Blocks.BigLittleModule"),
@@ -35,11 +36,14 @@ public static class ReservedNames
         ("Layers", "global::Dsl.Runtime.Blocks.Layers"),
         ("Linear", "global::TorchSharp.Modules.Linear"),
         ("MemoryFormat", "global::Dsl.Runtime.Inference.MemoryFormat"),
+        ("MemoryFormatMode", "global::Dsl.Runtime.Training.MemoryFormatMode"),
         ("ModelInfo", "global::Dsl.Runtime.Models.ModelInfo"),
         ("Module", "global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>"),
+        ("PrecisionMode", "global::Dsl.Runtime.Training.PrecisionMode"),
         ("ScaleBlock", "global::Dsl.Runtime.Blocks.ScaleBlock"),
         ("ScaleBlockSequence", "global::Dsl.Runtime.Blocks.BlockSequence<global::Dsl.Runtime.Blocks.ScaleBlock>"),
         ("ScaleBranch", "global::Dsl.Runtime.Blocks.ScaleBranch"),
+        ("ScheduleKind", "global::Dsl.Runtime.Training.ScheduleKind"),
         ("Shortcut", "global::Dsl.Runtime.Blocks.Shortcut"),
         ("Tensor", "global::TorchSharp.torch.Tensor"),
         ("Torch", "global::TorchSharp.torch"),
