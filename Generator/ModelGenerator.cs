@@ -110,23 +110,23 @@ public sealed class ModelGenerator : IIncrementalGenerator
     private static string? Property(AnalyzerConfigOptionsProvider options, string name) =>
         options.GlobalOptions.TryGetValue("build_property." + name, out var value) ? value : null;
 
-    private static ParseResult Parse(SpecSource source, CancellationToken cancellationToken)
+    private static SpecParseResult Parse(SpecSource source, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
             if (source.Text is null)
-                return new ParseResult(source.Path, null,
+                return new SpecParseResult(source.Path, null,
                     Single(DiagnosticCatalog.SyntaxError, source.Path, SourceSpan.FileStart, "Spec", "the file could not be read"));
             return SpecParser.Parse(source.Path, source.Text);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return new ParseResult(source.Path, null, Internal(source.Path, e));
+            return new SpecParseResult(source.Path, null, Internal(source.Path, e));
         }
     }
 
-    private static DescribeResult Describe(ParseResult parsed, EquatableArray<DataFile> dataFiles, CancellationToken cancellationToken)
+    private static DescribeResult Describe(SpecParseResult parsed, EquatableArray<DataFile> dataFiles, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var diagnostics = parsed.Diagnostics.ToList();

@@ -8,7 +8,7 @@ using Dsl.Generator.Parsing;
 namespace Dsl.Generator.Specs;
 
 /// <summary>The result of reading one spec: the spec when it could be read, and what was wrong.</summary>
-public sealed record ParseResult(string FilePath, ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
+public sealed record SpecParseResult(string FilePath, ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>
 /// Reads a spec's node tree into a <see cref="ModelSpec"/>: known keys only (with a suggestion for a
@@ -32,13 +32,13 @@ public sealed class SpecParser
 
     private SpecParser(string path) => this.path = path;
 
-    public static ParseResult Parse(string path, string text)
+    public static SpecParseResult Parse(string path, string text)
     {
         var (root, readErrors) = SpecReader.Read(path, text);
-        if (root is null) return new ParseResult(path, null, readErrors.ToEquatableArray());
+        if (root is null) return new SpecParseResult(path, null, readErrors.ToEquatableArray());
         var parser = new SpecParser(path);
         var spec = parser.ReadSpec(root);
-        return new ParseResult(path, spec, parser.diagnostics.ToEquatableArray());
+        return new SpecParseResult(path, spec, parser.diagnostics.ToEquatableArray());
     }
 
     /// <summary>Reads an allocation data file: a list of [c_s1, c_s2, c_s4, c_s7, side] rows.</summary>

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Dsl.Runtime;
 using Dsl.Runtime.Inference;
 using Dsl.Generator.Specs;
-using ParseResult = System.CommandLine.ParseResult;
 using Dsl.Runtime.MixedPrecision;
 using Dsl.Runtime.Models;
 using Dsl.Runtime.Training;

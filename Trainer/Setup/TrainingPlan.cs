@@ -1,4 +1,4 @@
-using ParseResult = System.CommandLine.ParseResult;
+using System.CommandLine;
 using Dsl.Generator.Specs;
 using Dsl.Runtime.Models;
 using Dsl.Runtime.Training;
