@@ -2,21 +2,24 @@ using Dsl.Runtime.Distributed;
 
 namespace Dsl.Runtime.Training;
 
-/// <summary>The recipe: SGD with Nesterov momentum, a per-epoch schedule, where to write logs and checkpoints.</summary>
+/// <summary>
+/// What the training loop runs: SGD with Nesterov momentum, a per-epoch schedule, where to write logs and checkpoints.
+/// Its defaults are <see cref="TrainingRecipe.Default"/>'s, the original script's ImageNet recipe.
+/// </summary>
 public sealed record TrainingOptions
 {
-    public int Epochs { get; init; } = 110;
-    public double LearningRate { get; init; } = 0.1;
-    public double Momentum { get; init; } = 0.9;
-    public double WeightDecay { get; init; } = 1e-4;
+    public int Epochs { get; init; } = TrainingRecipe.Default.Epochs;
+    public double LearningRate { get; init; } = TrainingRecipe.Default.LearningRate;
+    public double Momentum { get; init; } = TrainingRecipe.Default.Momentum;
+    public double WeightDecay { get; init; } = TrainingRecipe.Default.WeightDecay;
     public bool Nesterov { get; init; } = true;
     /// <summary>The per-epoch learning rate; null is a cosine from <see cref="LearningRate"/> over <see cref="Epochs"/>.</summary>
     public LearningRateSchedule? Schedule { get; init; }
     public Device Device { get; init; } = CPU;
     /// <summary>The arithmetic precision of training.</summary>
-    public PrecisionMode Precision { get; init; } = PrecisionMode.Float32;
+    public PrecisionMode Precision { get; init; } = TrainingRecipe.Default.Precision;
     /// <summary>The memory layout of weights and activations (NHWC runs oneDNN's channels-last kernels; Auto measures).</summary>
-    public MemoryFormatMode MemoryFormat { get; init; } = MemoryFormatMode.Nchw;
+    public MemoryFormatMode MemoryFormat { get; init; } = TrainingRecipe.Default.MemoryFormat;
     /// <summary>Folder for log.log, metrics.csv, event files and checkpoints; null writes nothing.</summary>
     public string? LogFolder { get; init; }
     /// <summary>The ranks of a data-parallel job; null (or a single rank) trains alone.</summary>
