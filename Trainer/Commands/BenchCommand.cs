@@ -49,13 +49,12 @@ public sealed class BenchCommand(IReadOnlyList<ModelInfo> catalog, TextWriter ou
 
     private int Run(ParseResult parse)
     {
-        var batchSize = parse.GetValue(batch);
-        if (batchSize < 1) throw new UsageException($"--batch must be positive, not {batchSize}");
+        var batchSize = TrainingFlags.Positive(parse.GetValue(batch), "--batch");
         if (parse.GetValue(warmUp) < 0) throw new UsageException("--warm-up cannot be negative");
         if (parse.GetValue(repeats) < 1) throw new UsageException("--repeats must be at least 1");
         if (parse.GetValue(threads) is { } count)
         {
-            if (count < 1) throw new UsageException($"--threads must be positive, not {count}");
+            TrainingFlags.Positive(count, "--threads");
             TorchRuntime.EnsureLoaded();
             set_num_threads(count);
         }
@@ -67,8 +66,7 @@ public sealed class BenchCommand(IReadOnlyList<ModelInfo> catalog, TextWriter ou
         var entries = parse.GetValue(models)!.Select(name => ModelResolver.Resolve(name, catalog)).ToList();
         foreach (var entry in entries)
         {
-            var size = parse.GetValue(inputSize) ?? entry.InputHeight;
-            if (size < 1) throw new UsageException($"--input-size must be positive, not {size}");
+            var size = TrainingFlags.Positive(parse.GetValue(inputSize) ?? entry.InputHeight, "--input-size");
             long[] shape = [batchSize, entry.InputChannels, size, size];
             foreach (var which in modes) Print(which == "eval" ? Eval(entry, shape, settings) : Train(entry, shape, settings), settings.Json);
         }
@@ -102,7 +100,7 @@ public sealed class BenchCommand(IReadOnlyList<ModelInfo> catalog, TextWriter ou
         using var images = SyntheticBatch.Images(shape, CPU);
         using var laidOut = layout.ChannelsLast ? images.ToChannelsLast() : images.alias();
         using var labels = SyntheticBatch.Labels(shape[0], entry.Classes, CPU);
-        using var sgd = optim.SGD(model.parameters(), options.LearningRate, options.Momentum, dampening: 0, options.WeightDecay, options.Nesterov);
+        using var sgd = options.CreateOptimizer(model);
         var ms = StepTimer.MedianMilliseconds(() => TrainingStep.Run(model, sgd, laidOut, labels, chosenPrecision), settings.WarmUp, settings.Repeats, CPU);
         return Result(entry, "train", shape, chosenPrecision, layout, ms);
     }

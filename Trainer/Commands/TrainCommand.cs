@@ -39,7 +39,7 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
 
     private int Run(TrainingFlags flags, ParseResult parse, bool evaluateOnly)
     {
-        var nproc = TrainingPlan.Positive(parse.GetValue(flags.Nproc), "--nproc");
+        var nproc = TrainingFlags.Positive(parse.GetValue(flags.Nproc), "--nproc");
         if (nproc > 1 && evaluateOnly) throw new UsageException("--nproc applies to training; evaluate in one process");
         // The launcher re-runs this same command line in every rank; a rank sees WORLD_SIZE and trains.
         if (nproc > 1 && !DistributedEnvironment.IsLaunched) return LocalLauncher.Run(nproc, Environment.GetCommandLineArgs()[1..]);
@@ -58,7 +58,7 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
         var strict = parse.GetValue(flags.Strict);
         // Ranks on one machine share its cores.
         TorchRuntime.EnsureLoaded();
-        set_num_threads(TrainingPlan.Positive(parse.GetValue(flags.Threads) ?? Math.Max(1, Environment.ProcessorCount / (ranks?.WorldSize ?? 1)), "--threads"));
+        set_num_threads(TrainingFlags.Positive(parse.GetValue(flags.Threads) ?? Math.Max(1, Environment.ProcessorCount / (ranks?.WorldSize ?? 1)), "--threads"));
         manual_seed(unchecked((long)seed));
 
         var data = DataSources.Create(plan, seed, strict);

@@ -57,6 +57,10 @@ public sealed class TrainingFlags
     public static T ParseChoice<T>(string word, IReadOnlyList<KeyValuePair<string, string>> choices) where T : struct, Enum =>
         Enum.Parse<T>(choices.First(c => c.Key == word).Value);
 
+    /// <summary>A flag's value, or a usage error naming the flag when it is not positive.</summary>
+    public static int Positive(int value, string flag) =>
+        value > 0 ? value : throw new UsageException($"{flag} must be positive, not {value}");
+
     /// <summary>The spelling of a choice in a spec or a flag.</summary>
     public static string Word(Enum value, IReadOnlyList<KeyValuePair<string, string>> choices) =>
         choices.First(c => c.Value == value.ToString()).Key;

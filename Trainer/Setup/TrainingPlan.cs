@@ -24,8 +24,8 @@ public sealed record TrainingPlan(ModelInfo Model, TrainingRecipe Recipe, string
         }
         recipe = recipe with
         {
-            Epochs = Positive(parse.GetValue(flags.Epochs) ?? recipe.Epochs, "--epochs"),
-            BatchSize = Positive(parse.GetValue(flags.BatchSize) ?? recipe.BatchSize, "--batch-size"),
+            Epochs = TrainingFlags.Positive(parse.GetValue(flags.Epochs) ?? recipe.Epochs, "--epochs"),
+            BatchSize = TrainingFlags.Positive(parse.GetValue(flags.BatchSize) ?? recipe.BatchSize, "--batch-size"),
             LearningRate = parse.GetValue(flags.LearningRate) ?? recipe.LearningRate,
             Momentum = parse.GetValue(flags.Momentum) ?? recipe.Momentum,
             WeightDecay = parse.GetValue(flags.WeightDecay) ?? recipe.WeightDecay,
@@ -65,7 +65,4 @@ public sealed record TrainingPlan(ModelInfo Model, TrainingRecipe Recipe, string
         Distributed = ranks,
         SyncBatchNorm = syncBatchNorm,
     };
-
-    public static int Positive(int value, string flag) =>
-        value > 0 ? value : throw new UsageException($"{flag} must be positive, not {value}");
 }
