@@ -21,8 +21,8 @@ public static class InferenceFormChoice
         var dtype = precision.BFloat16 ? InferencePrecision.BFloat16 : InferencePrecision.Float32;
         switch (formatMode)
         {
-            case MemoryFormatMode.Nhwc: return (generated.ForInference(dtype, MemoryFormat.ChannelsLast), precision, new(true, "NHWC was asked for"));
-            case MemoryFormatMode.Nchw: return (generated.ForInference(dtype, MemoryFormat.Contiguous), precision, new(false, "NCHW was asked for"));
+            case MemoryFormatMode.Nhwc: return (generated.ForInference(dtype, MemoryFormat.ChannelsLast), precision, MemoryFormatChoice.Nhwc);
+            case MemoryFormatMode.Nchw: return (generated.ForInference(dtype, MemoryFormat.Contiguous), precision, MemoryFormatChoice.Nchw);
         }
         var nchw = generated.ForInference(dtype, MemoryFormat.Contiguous);
         var nhwc = generated.ForInference(dtype, MemoryFormat.ChannelsLast);

@@ -28,9 +28,9 @@ public static class MemoryFormatProbe
                 return Choose(model, batchShape, options, precision, ranks);
             case MemoryFormatMode.Nhwc:
                 model.ToChannelsLast();
-                return new(true, "NHWC was asked for");
+                return MemoryFormatChoice.Nhwc;
             default:
-                return new(false, "NCHW was asked for");
+                return MemoryFormatChoice.Nchw;
         }
     }
 
@@ -70,7 +70,7 @@ public static class MemoryFormatProbe
 
     private static double Time(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels, TrainingOptions options, PrecisionChoice precision)
     {
-        using var sgd = optim.SGD(model.parameters(), options.LearningRate, options.Momentum, dampening: 0, options.WeightDecay, options.Nesterov);
+        using var sgd = options.CreateOptimizer(model);
         return StepTimer.MedianMilliseconds(() => TrainingStep.Run(model, sgd, images, labels, precision), WarmUpSteps, TimedSteps, options.Device);
     }
 

@@ -24,7 +24,7 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
 
     private readonly ITrainingObserver observer = observer ?? new NullObserver();
     private PrecisionChoice precision = PrecisionChoice.Float32;
-    private MemoryFormatChoice layout = new(false, "NCHW");
+    private MemoryFormatChoice layout = MemoryFormatChoice.Nchw;
 
     /// <summary>Trains from epoch 0, or from where <paramref name="resumeFrom"/> stopped.</summary>
     public TrainingResult Run(string? resumeFrom = null, CancellationToken cancel = default)
@@ -37,9 +37,7 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
         observer.Note(precision.ToString());
         layout = ChooseLayout(ranks);
         observer.Note(layout.ToString());
-        // One parameter group, as the original script (weight decay on every parameter, batch norm included).
-        using var sgd = optim.SGD(model.parameters(), options.LearningRate, options.Momentum, dampening: 0, options.WeightDecay,
-            options.Nesterov);
+        using var sgd = options.CreateOptimizer(model);
         var schedule = options.EffectiveSchedule;
         var startEpoch = 0;
         var best = 0.0;

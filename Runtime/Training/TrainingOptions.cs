@@ -30,4 +30,9 @@ public sealed record TrainingOptions
     public string Architecture { get; init; } = "model";
 
     public LearningRateSchedule EffectiveSchedule => Schedule ?? new CosineSchedule(LearningRate, Epochs);
+
+    /// <summary>SGD over all of <paramref name="model"/>'s parameters in one group, as the original script (weight decay
+    /// on every parameter, batch norm included).</summary>
+    public TorchSharp.Modules.SGD CreateOptimizer(nn.Module model) =>
+        optim.SGD(model.parameters(), LearningRate, Momentum, dampening: 0, WeightDecay, Nesterov);
 }
