@@ -9,7 +9,7 @@ namespace Dsl.Generator.Description;
 /// for the choices; null leaves the default.
 /// </summary>
 public sealed record TrainingDescription(int? Epochs, int? BatchSize, double? LearningRate, double? Momentum, double? WeightDecay,
-    string? Schedule, string? Augmentation, int? CropPadding, string? Precision, string? MemoryFormat)
+    string? Schedule, double? WarmupEpochs, double? LabelSmoothing, string? Augmentation, int? CropPadding, string? Precision, string? MemoryFormat)
 {
     /// <summary>
     /// The spec's section; SE blocks train with the stronger augmentation unless the spec says otherwise, as the
@@ -18,6 +18,8 @@ public sealed record TrainingDescription(int? Epochs, int? BatchSize, double? Le
     public static TrainingDescription From(TrainingSpec? spec, string block) => new(
         spec?.Epochs?.Value, spec?.BatchSize?.Value, spec?.LearningRate?.Value, spec?.Momentum?.Value, spec?.WeightDecay?.Value,
         Member(spec?.Schedule, TrainingSpec.Schedules),
+        spec?.WarmupEpochs?.Value,
+        spec?.LabelSmoothing?.Value,
         Member(spec?.Augmentation, TrainingSpec.Augmentations) ?? (block == SpecResolver.SEResNeXt ? "Strong" : null),
         spec?.CropPadding?.Value,
         Member(spec?.Precision, TrainingSpec.Precisions),

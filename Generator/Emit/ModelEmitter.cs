@@ -103,6 +103,8 @@ internal static class ModelEmitter
         if (t.Momentum is { } momentum) yield return "Momentum = " + Double(momentum);
         if (t.WeightDecay is { } weightDecay) yield return "WeightDecay = " + Double(weightDecay);
         if (t.Schedule is { } schedule) yield return "Schedule = ScheduleKind." + schedule;
+        if (t.WarmupEpochs is { } warmupEpochs) yield return "WarmupEpochs = " + Double(warmupEpochs);
+        if (t.LabelSmoothing is { } labelSmoothing) yield return "LabelSmoothing = " + Double(labelSmoothing);
         if (t.Augmentation is { } augmentation) yield return "Augmentation = Augmentation." + augmentation;
         if (t.CropPadding is { } cropPadding) yield return "CropPadding = " + Int(cropPadding);
         if (t.Precision is { } precision) yield return "Precision = PrecisionMode." + precision;

@@ -114,13 +114,20 @@ public sealed class SpecParser
         var cropPadding = Integer(t, "crop_padding", "training.crop_padding", 0, 1_024);
         if (cropPadding is { } padding && augmentation is { } a && a.Value != TrainingSpec.CropFlip)
             Report(DiagnosticCatalog.NotApplicable, padding.Span, "training.crop_padding", "augmentation '" + a.Value + "' (only to '" + TrainingSpec.CropFlip + "')");
+        var schedule = Choice(t, "schedule", "training.schedule", TrainingSpec.Schedules);
+        var warmup = Number(t, "warmup_epochs", "training.warmup_epochs", 0, 100_000, "between 0 and 100000");
+        if (warmup is { } w && schedule?.Value != TrainingSpec.WarmupCosine)
+            Report(DiagnosticCatalog.NotApplicable, w.Span, "training.warmup_epochs",
+                "schedule '" + (schedule?.Value ?? "cosine") + "' (only to '" + TrainingSpec.WarmupCosine + "')");
         return new TrainingSpec(
             Integer(t, "epochs", "training.epochs", 1, 100_000),
             Integer(t, "batch_size", "training.batch_size", 1, 1_000_000),
             Number(t, "learning_rate", "training.learning_rate", 0, 100, "greater than 0 and at most 100", exclusiveMin: true),
             Number(t, "momentum", "training.momentum", 0, 1, "at least 0 and below 1", exclusiveMax: true),
             Number(t, "weight_decay", "training.weight_decay", 0, 1, "between 0 and 1"),
-            Choice(t, "schedule", "training.schedule", TrainingSpec.Schedules),
+            schedule,
+            warmup,
+            Number(t, "label_smoothing", "training.label_smoothing", 0, 1, "at least 0 and below 1", exclusiveMax: true),
             augmentation,
             cropPadding,
             Choice(t, "precision", "training.precision", TrainingSpec.Precisions),

@@ -14,6 +14,8 @@ public sealed record TrainingSpec(
     Located<double>? Momentum,
     Located<double>? WeightDecay,
     Located<string>? Schedule,
+    Located<double>? WarmupEpochs,
+    Located<double>? LabelSmoothing,
     Located<string>? Augmentation,
     Located<int>? CropPadding,
     Located<string>? Precision,
@@ -22,13 +24,13 @@ public sealed record TrainingSpec(
 {
     public static readonly IReadOnlyList<string> Keys =
     [
-        "epochs", "batch_size", "learning_rate", "momentum", "weight_decay", "schedule", "augmentation", "crop_padding",
-        "precision", "memory_format",
+        "epochs", "batch_size", "learning_rate", "momentum", "weight_decay", "schedule", "warmup_epochs", "label_smoothing",
+        "augmentation", "crop_padding", "precision", "memory_format",
     ];
 
     /// <summary>Each choice's spelling in a spec and the runtime enum member it stands for.</summary>
     public static readonly IReadOnlyList<KeyValuePair<string, string>> Schedules =
-        [new("cosine", "Cosine"), new("step", "Step")];
+        [new("cosine", "Cosine"), new("step", "Step"), new(WarmupCosine, "WarmupCosine")];
 
     public static readonly IReadOnlyList<KeyValuePair<string, string>> Augmentations =
         [new("none", "None"), new("flip", "Flip"), new("crop-flip", "CropFlip"), new("standard", "Standard"), new("strong", "Strong")];
@@ -40,4 +42,5 @@ public sealed record TrainingSpec(
         [new("nchw", "Nchw"), new("nhwc", "Nhwc"), new("auto", "Auto")];
 
     public const string CropFlip = "crop-flip";
+    public const string WarmupCosine = "warmup-cosine";
 }

@@ -56,8 +56,7 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
         {
             cancel.ThrowIfCancellationRequested();
             var learningRate = schedule.At(epoch);
-            foreach (var group in sgd.ParamGroups) group.LearningRate = learningRate;
-            var trainMetrics = AcrossRanks(ranks, TrainEpoch(trainData, parallel, sgd, learningRate, epoch, cancel));
+            var trainMetrics = AcrossRanks(ranks, TrainEpoch(trainData, parallel, sgd, schedule, epoch, cancel));
             var valMetrics = validationData is null
                 ? null
                 : AcrossRanks(ranks, Evaluator.Evaluate(model, validationData, options.Device, layout.ChannelsLast, precision));
@@ -72,11 +71,11 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
         return new TrainingResult(epochsRun, last, best);
     }
 
-    private EpochMetrics TrainEpoch(DataLoader data, DistributedDataParallel? parallel, SGD sgd, double learningRate, int epoch,
+    private EpochMetrics TrainEpoch(DataLoader data, DistributedDataParallel? parallel, SGD sgd, LearningRateSchedule schedule, int epoch,
         CancellationToken cancel)
     {
         var steps = data.BatchesPerEpoch;
-        observer.EpochStarted(epoch, options.Epochs, steps, learningRate);
+        observer.EpochStarted(epoch, options.Epochs, steps, schedule.At(epoch));
         var metrics = new MetricAccumulator();
         var clock = Stopwatch.StartNew();
         using var batches = data.Epoch(epoch).GetEnumerator();
@@ -90,7 +89,10 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
             // One scope per step: every activation, gradient handle and temporary dies here, so memory stays flat.
             using var scope = NewDisposeScope();
             var (images, labels) = batch.To(options.Device, layout.ChannelsLast);
-            var (logits, loss) = TrainingStep.Run(model, sgd, images, labels, precision, parallel is null ? null : parallel.SynchronizeGradients);
+            var learningRate = schedule.At(epoch + (double)metrics.Batches / steps);
+            foreach (var group in sgd.ParamGroups) group.LearningRate = learningRate;
+            var (logits, loss) = TrainingStep.Run(model, sgd, images, labels, precision, options.LabelSmoothing,
+                parallel is null ? null : parallel.SynchronizeGradients);
             var lossValue = loss.item<float>();
             if (!double.IsFinite(lossValue))
                 throw new InvalidOperationException($"the loss became {lossValue} at epoch {epoch + 1}, step {metrics.Batches + 1}; lower --lr");

@@ -13,8 +13,10 @@ public sealed record TrainingOptions
     public double Momentum { get; init; } = TrainingRecipe.Default.Momentum;
     public double WeightDecay { get; init; } = TrainingRecipe.Default.WeightDecay;
     public bool Nesterov { get; init; } = true;
-    /// <summary>The per-epoch learning rate; null is a cosine from <see cref="LearningRate"/> over <see cref="Epochs"/>.</summary>
+    /// <summary>The learning rate of each step; null is a per-epoch cosine from <see cref="LearningRate"/> over <see cref="Epochs"/>.</summary>
     public LearningRateSchedule? Schedule { get; init; }
+    /// <summary>Label smoothing of the training loss (<see cref="TrainingRecipe.LabelSmoothing"/>).</summary>
+    public double LabelSmoothing { get; init; } = TrainingRecipe.Default.LabelSmoothing;
     public Device Device { get; init; } = CPU;
     /// <summary>The arithmetic precision of training.</summary>
     public PrecisionMode Precision { get; init; } = TrainingRecipe.Default.Precision;

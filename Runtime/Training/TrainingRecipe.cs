@@ -13,6 +13,10 @@ public sealed record TrainingRecipe
     public double Momentum { get; init; } = 0.9;
     public double WeightDecay { get; init; } = 1e-4;
     public ScheduleKind Schedule { get; init; } = ScheduleKind.Cosine;
+    /// <summary>The linear warm-up of <see cref="ScheduleKind.WarmupCosine"/>, in epochs (fractions allowed).</summary>
+    public double WarmupEpochs { get; init; } = 1;
+    /// <summary>The weight of the uniform distribution mixed into the one-hot targets of the loss (0: none).</summary>
+    public double LabelSmoothing { get; init; }
     public Augmentation Augmentation { get; init; } = Augmentation.Standard;
     /// <summary>Zero padding on each side before the random crop of <see cref="Augmentation.CropFlip"/>.</summary>
     public int CropPadding { get; init; } = 4;
@@ -25,15 +29,18 @@ public sealed record TrainingRecipe
     public LearningRateSchedule CreateSchedule() => Schedule switch
     {
         ScheduleKind.Step => new StepSchedule(LearningRate),
+        ScheduleKind.WarmupCosine => new WarmupCosineSchedule(LearningRate, Epochs, WarmupEpochs),
         _ => new CosineSchedule(LearningRate, Epochs),
     };
 }
 
-/// <summary>The per-epoch learning-rate schedules (<see cref="CosineSchedule"/>, <see cref="StepSchedule"/>).</summary>
+/// <summary>The learning-rate schedules: <see cref="CosineSchedule"/> and <see cref="StepSchedule"/> per epoch, as the
+/// original script; <see cref="WarmupCosineSchedule"/> per step.</summary>
 public enum ScheduleKind
 {
     Cosine,
     Step,
+    WarmupCosine,
 }
 
 /// <summary>Training-time augmentation, as a spec's <c>training: augmentation:</c> names it.</summary>

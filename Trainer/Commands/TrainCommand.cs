@@ -80,11 +80,13 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
         var options = plan.Options(device, logFolder, ranks, parse.GetValue(flags.SyncBatchNorm));
         var resume = ResumePath(parse.GetValue(flags.Resume));
         output.WriteLine(string.Format(CultureInfo.InvariantCulture,
-            "Training {0} epochs, batch {1}, SGD Nesterov lr {2} momentum {3} wd {4}, {5} schedule, {6} augmentation, {7} precision, {8} memory format, {9} compute threads, {10} data workers{11}",
+            "Training {0} epochs, batch {1}, SGD Nesterov lr {2} momentum {3} wd {4}, {5} schedule{12}, {6} augmentation{13}, {7} precision, {8} memory format, {9} compute threads, {10} data workers{11}",
             options.Epochs, plan.Recipe.BatchSize, options.LearningRate, options.Momentum, options.WeightDecay, options.EffectiveSchedule.Name,
             TrainingFlags.Word(plan.Recipe.Augmentation, TrainingSpec.Augmentations), TrainingFlags.Word(options.Precision, TrainingSpec.Precisions),
             TrainingFlags.Word(options.MemoryFormat, TrainingSpec.MemoryFormats),
-            get_num_threads(), plan.Workers, logFolder is null ? "" : $", logging to {logFolder}"));
+            get_num_threads(), plan.Workers, logFolder is null ? "" : $", logging to {logFolder}",
+            options.EffectiveSchedule is WarmupCosineSchedule warmup ? FormattableString.Invariant($" ({warmup.WarmupEpochs} warm-up epochs)") : "",
+            options.LabelSmoothing > 0 ? FormattableString.Invariant($", label smoothing {options.LabelSmoothing}") : ""));
 
         using var log = logFolder is null ? null : new TrainingLogWriter(logFolder, append: resume is not null,
             [$"Arguments: {string.Join(' ', parse.Tokens.Select(t => t.Value))}", $"Model: {entry.Name} ({entry.Family}), {entry.ParameterCount} parameters, {entry.MultiplyAdds} MACs"]);

@@ -16,7 +16,9 @@ public sealed class TrainingFlags
     public Option<int?> BatchSize { get; } = new("--batch-size", "-b") { Description = "mini-batch size (the spec's; 256)" };
     public Option<double?> LearningRate { get; } = new("--lr", "--learning-rate") { Description = "initial learning rate (the spec's; 0.1)" };
     public Option<string?> Scheduler { get; } = new("--lr-scheduler", "--lr_scheduler")
-    { Description = "per-epoch schedule: cosine or step (the spec's; cosine)" };
+    { Description = "cosine or step per epoch, or warmup-cosine per step (the spec's; cosine)" };
+    public Option<double?> WarmupEpochs { get; } = new("--warmup-epochs") { Description = "linear warm-up of warmup-cosine, in epochs (the spec's; 1)" };
+    public Option<double?> LabelSmoothing { get; } = new("--label-smoothing") { Description = "label smoothing of the training loss (the spec's; 0)" };
     public Option<double?> Momentum { get; } = new("--momentum") { Description = "Nesterov momentum (the spec's; 0.9)" };
     public Option<double?> WeightDecay { get; } = new("--wd", "--weight-decay") { Description = "weight decay (the spec's; 1e-4)" };
     public Option<int?> Workers { get; } = new("--workers", "-j") { Description = "data-loading threads" };
@@ -49,7 +51,7 @@ public sealed class TrainingFlags
 
     public IEnumerable<Option> All =>
     [
-        Model, Data, Epochs, BatchSize, LearningRate, Scheduler, Momentum, WeightDecay, Workers, InputSize, Resume, Evaluate,
+        Model, Data, Epochs, BatchSize, LearningRate, Scheduler, WarmupEpochs, LabelSmoothing, Momentum, WeightDecay, Workers, InputSize, Resume, Evaluate,
         Weights, LogDir, Device, Gpu, Seed, Strict, Threads, Precision, MemoryFormat, ChannelsLast, Nproc, DistBackend, SyncBatchNorm,
     ];
 

@@ -32,6 +32,8 @@ public sealed record TrainingPlan(ModelInfo Model, TrainingRecipe Recipe, string
             Schedule = parse.GetValue(flags.Scheduler) is { } schedule
                 ? TrainingFlags.ParseChoice<ScheduleKind>(schedule, TrainingSpec.Schedules)
                 : recipe.Schedule,
+            WarmupEpochs = parse.GetValue(flags.WarmupEpochs) ?? recipe.WarmupEpochs,
+            LabelSmoothing = parse.GetValue(flags.LabelSmoothing) ?? recipe.LabelSmoothing,
             Precision = parse.GetValue(flags.Precision) is { } precision
                 ? TrainingFlags.ParseChoice<PrecisionMode>(precision, TrainingSpec.Precisions)
                 : recipe.Precision,
@@ -39,6 +41,9 @@ public sealed record TrainingPlan(ModelInfo Model, TrainingRecipe Recipe, string
                 ? TrainingFlags.ParseChoice<MemoryFormatMode>(memoryFormat, TrainingSpec.MemoryFormats)
                 : recipe.MemoryFormat,
         };
+
+        if (recipe.WarmupEpochs < 0) throw new UsageException("--warmup-epochs cannot be negative");
+        if (recipe.LabelSmoothing is < 0 or >= 1) throw new UsageException($"--label-smoothing must be at least 0 and below 1, not {recipe.LabelSmoothing}");
 
         var smallInput = Math.Max(model.InputHeight, model.InputWidth) <= 64;
         var data = parse.GetValue(flags.Data) ?? (smallInput && model.InputChannels == 1 ? DataSources.FashionMnistName : null)
@@ -57,6 +62,7 @@ public sealed record TrainingPlan(ModelInfo Model, TrainingRecipe Recipe, string
         Momentum = Recipe.Momentum,
         WeightDecay = Recipe.WeightDecay,
         Schedule = Recipe.CreateSchedule(),
+        LabelSmoothing = Recipe.LabelSmoothing,
         Device = device,
         Precision = Recipe.Precision,
         MemoryFormat = Recipe.MemoryFormat,

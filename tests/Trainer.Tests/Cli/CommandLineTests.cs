@@ -117,6 +117,14 @@ public sealed class CommandLineTests
 
         (code, _, error) = Run("train", "--model", "Tiny-Fashion", "--lr-scheduler", "linear");
         Assert.NotEqual(0, code);
+
+        (code, _, error) = Run("train", "--model", "Tiny-Fashion", "--data", "synthetic", "--label-smoothing", "1");
+        Assert.Equal(2, code);
+        Assert.Contains("--label-smoothing must be at least 0 and below 1, not 1", error);
+
+        (code, _, error) = Run("train", "--model", "Tiny-Fashion", "--data", "synthetic", "--warmup-epochs", "-0.5");
+        Assert.Equal(2, code);
+        Assert.Contains("--warmup-epochs cannot be negative", error);
     }
 
     [Fact]

@@ -101,6 +101,24 @@ public sealed class TrainingLoopTests
     }
 
     [Fact]
+    public void AStepwiseScheduleSetsTheRateOfEveryStep()
+    {
+        using var temp = new TempFolder();
+        var data = new SyntheticDataset(64, 3, 1, 8, 8);
+        using var model = new TinyNet(1, 3);
+        var schedule = new WarmupCosineSchedule(0.1, TotalEpochs: 2, WarmupEpochs: 0.5);
+        var reports = new List<EpochReport>();
+        new TrainingLoop(model, new DataLoader(data, 16, true), null,
+            new TrainingOptions { Epochs = 2, Schedule = schedule, LogFolder = temp.Path }, observer: new Recorder(reports)).Run();
+
+        // Four steps an epoch: the saved optimizer holds the rate of the last one, 1.75 epochs in.
+        using var checkpoint = TrainingCheckpoint.Load(temp.Combine(TrainingLoop.CheckpointFileName));
+        Assert.Equal(schedule.At(1.75), checkpoint.Optimizer!.ParamGroups[0].LearningRate, 12);
+        Assert.Equal("warmup-cosine", checkpoint.Progress.ScheduleName);
+        Assert.Equal([schedule.At(0), schedule.At(1)], reports.Select(r => r.LearningRate));
+    }
+
+    [Fact]
     public void CheckpointOfAnotherModelIsRefused()
     {
         using var temp = new TempFolder();
