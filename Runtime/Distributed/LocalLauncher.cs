@@ -43,10 +43,7 @@ public static partial class LocalLauncher
         void Relay(string? line)
         {
             if (line is null) return;
-            var tagged = TaggedLine().Match(line);
-            var text = tagged.Success ? $"[rank {tagged.Groups[1].Value}] {tagged.Groups[2].Value}" : line;
-            // Ranks write through mpirun's pseudo-terminal, so .NET's console adds terminal control sequences.
-            lock (gate) output.WriteLine(ControlSequence().Replace(text, string.Empty));
+            lock (gate) output.WriteLine(Untag(line));
         }
 
         using var mpirun = new Process { StartInfo = info };
@@ -109,9 +106,22 @@ public static partial class LocalLauncher
         return command;
     }
 
+    /// <summary>
+    /// One line of mpirun's output as "[rank k] text". Ranks write through mpirun's pseudo-terminal, so .NET's console
+    /// first writes terminal control sequences with no line end; mpirun tags those pieces too, and the next rank's
+    /// line follows on the same line. The text is the line without tags and control sequences, of the last tag's rank.
+    /// </summary>
+    internal static string Untag(string line)
+    {
+        var tags = Tag().Matches(line);
+        if (tags.Count == 0 || tags[0].Index != 0) return ControlSequence().Replace(line, string.Empty);
+        var text = ControlSequence().Replace(Tag().Replace(line, string.Empty), string.Empty);
+        return $"[rank {tags[^1].Groups[1].Value}] {text}";
+    }
+
     // --tag-output's prefix: [job,rank]<stdout>: or <stderr>:
-    [GeneratedRegex(@"^\[\d+,(\d+)\]<std(?:out|err)>:(.*)$")]
-    private static partial Regex TaggedLine();
+    [GeneratedRegex(@"\[\d+,(\d+)\]<std(?:out|err)>:")]
+    private static partial Regex Tag();
 
     [GeneratedRegex(@"\x1B(?:\[[0-9;?]*[A-Za-z]|[=>])")]
     private static partial Regex ControlSequence();

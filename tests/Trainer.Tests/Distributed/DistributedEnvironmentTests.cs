@@ -26,4 +26,13 @@ public sealed class DistributedEnvironmentTests
         Assert.Equal(Environment.UserName == "root", arguments.Contains("--allow-run-as-root"));
         Assert.Throws<ArgumentOutOfRangeException>(() => LocalLauncher.Arguments(0, ["x"]));
     }
+
+    [Theory]
+    [InlineData("[1,0]<stdout>:Epoch 1/6", "[rank 0] Epoch 1/6")]
+    [InlineData("[1,1]<stderr>:error: x", "[rank 1] error: x")]
+    // Each rank's first piece is control sequences with no line end; the line is the last tag's.
+    [InlineData("[1,1]<stdout>:\u001b[?1h\u001b=[1,0]<stdout>:\u001b[?1h\u001b=[1,0]<stdout>:G16: 954.5K parameters", "[rank 0] G16: 954.5K parameters")]
+    [InlineData("--------------------------------------", "--------------------------------------")]
+    public void LauncherOutputIsOneRankPerLineWithoutTagsOrControlSequences(string line, string expected) =>
+        Assert.Equal(expected, LocalLauncher.Untag(System.Text.RegularExpressions.Regex.Unescape(line)));
 }
