@@ -9,7 +9,7 @@ namespace Dsl.Generator.Description;
 /// for the choices; null leaves the default.
 /// </summary>
 public sealed record TrainingDescription(int? Epochs, int? BatchSize, double? LearningRate, double? Momentum, double? WeightDecay,
-    string? Schedule, double? WarmupEpochs, double? LabelSmoothing, string? Augmentation, int? CropPadding, string? Precision, string? MemoryFormat)
+    string? Schedule, double? WarmupEpochs, double? LabelSmoothing, string? Augmentation, int? CropPadding, string? TestAugmentation, string? Precision, string? MemoryFormat)
 {
     /// <summary>
     /// The spec's section; SE blocks train with the stronger augmentation unless the spec says otherwise, as the
@@ -22,6 +22,7 @@ public sealed record TrainingDescription(int? Epochs, int? BatchSize, double? Le
         spec?.LabelSmoothing?.Value,
         Member(spec?.Augmentation, TrainingSpec.Augmentations) ?? (block == SpecResolver.SEResNeXt ? "Strong" : null),
         spec?.CropPadding?.Value,
+        Member(spec?.TestAugmentation, TrainingSpec.TestAugmentations),
         Member(spec?.Precision, TrainingSpec.Precisions),
         Member(spec?.MemoryFormat, TrainingSpec.MemoryFormats));
 

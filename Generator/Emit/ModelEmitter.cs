@@ -107,6 +107,7 @@ internal static class ModelEmitter
         if (t.LabelSmoothing is { } labelSmoothing) yield return "LabelSmoothing = " + Double(labelSmoothing);
         if (t.Augmentation is { } augmentation) yield return "Augmentation = Augmentation." + augmentation;
         if (t.CropPadding is { } cropPadding) yield return "CropPadding = " + Int(cropPadding);
+        if (t.TestAugmentation is { } testAugmentation) yield return "TestAugmentation = Augmentation." + testAugmentation;
         if (t.Precision is { } precision) yield return "Precision = PrecisionMode." + precision;
         if (t.MemoryFormat is { } memoryFormat) yield return "MemoryFormat = MemoryFormatMode." + memoryFormat;
     }

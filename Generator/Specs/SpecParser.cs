@@ -130,6 +130,7 @@ public sealed class SpecParser
             Number(t, "label_smoothing", "training.label_smoothing", 0, 1, "at least 0 and below 1", exclusiveMax: true),
             augmentation,
             cropPadding,
+            Choice(t, "test_augmentation", "training.test_augmentation", TrainingSpec.TestAugmentations),
             Choice(t, "precision", "training.precision", TrainingSpec.Precisions),
             Choice(t, "memory_format", "training.memory_format", TrainingSpec.MemoryFormats),
             mapping.Span);

@@ -18,6 +18,7 @@ public sealed record TrainingSpec(
     Located<double>? LabelSmoothing,
     Located<string>? Augmentation,
     Located<int>? CropPadding,
+    Located<string>? TestAugmentation,
     Located<string>? Precision,
     Located<string>? MemoryFormat,
     SourceSpan Span)
@@ -25,7 +26,7 @@ public sealed record TrainingSpec(
     public static readonly IReadOnlyList<string> Keys =
     [
         "epochs", "batch_size", "learning_rate", "momentum", "weight_decay", "schedule", "warmup_epochs", "label_smoothing",
-        "augmentation", "crop_padding", "precision", "memory_format",
+        "augmentation", "crop_padding", "test_augmentation", "precision", "memory_format",
     ];
 
     /// <summary>Each choice's spelling in a spec and the runtime enum member it stands for.</summary>
@@ -34,6 +35,9 @@ public sealed record TrainingSpec(
 
     public static readonly IReadOnlyList<KeyValuePair<string, string>> Augmentations =
         [new("none", "None"), new("flip", "Flip"), new("crop-flip", "CropFlip"), new("standard", "Standard"), new("strong", "Strong")];
+
+    /// <summary>Evaluation's choices: the image alone, or the average of its logits and its mirror image's.</summary>
+    public static readonly IReadOnlyList<KeyValuePair<string, string>> TestAugmentations = [new("none", "None"), new("flip", "Flip")];
 
     public static readonly IReadOnlyList<KeyValuePair<string, string>> Precisions =
         [new("fp32", "Float32"), new("bf16", "BFloat16"), new("auto", "Auto")];

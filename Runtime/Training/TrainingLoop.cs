@@ -59,7 +59,8 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
             var trainMetrics = AcrossRanks(ranks, TrainEpoch(trainData, parallel, sgd, schedule, epoch, cancel));
             var valMetrics = validationData is null
                 ? null
-                : AcrossRanks(ranks, Evaluator.Evaluate(model, validationData, options.Device, layout.ChannelsLast, precision));
+                : AcrossRanks(ranks, Evaluator.Evaluate(model, validationData, options.Device, layout.ChannelsLast, precision,
+                    testAugmentation: options.TestAugmentation));
             var top1 = valMetrics?.Top1 ?? trainMetrics.Top1;
             var isBest = top1 > best || epoch == 0 && best == 0;
             best = Math.Max(best, top1);

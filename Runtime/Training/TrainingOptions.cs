@@ -17,6 +17,8 @@ public sealed record TrainingOptions
     public LearningRateSchedule? Schedule { get; init; }
     /// <summary>Label smoothing of the training loss (<see cref="TrainingRecipe.LabelSmoothing"/>).</summary>
     public double LabelSmoothing { get; init; } = TrainingRecipe.Default.LabelSmoothing;
+    /// <summary>How validation sees each image (<see cref="TrainingRecipe.TestAugmentation"/>).</summary>
+    public Augmentation TestAugmentation { get; init; } = TrainingRecipe.Default.TestAugmentation;
     public Device Device { get; init; } = CPU;
     /// <summary>The arithmetic precision of training.</summary>
     public PrecisionMode Precision { get; init; } = TrainingRecipe.Default.Precision;

@@ -20,6 +20,9 @@ public sealed record TrainingRecipe
     public Augmentation Augmentation { get; init; } = Augmentation.Standard;
     /// <summary>Zero padding on each side before the random crop of <see cref="Augmentation.CropFlip"/>.</summary>
     public int CropPadding { get; init; } = 4;
+    /// <summary>Evaluation: <see cref="Augmentation.None"/>, or <see cref="Augmentation.Flip"/> to average the logits of each
+    /// image and its mirror image.</summary>
+    public Augmentation TestAugmentation { get; init; } = Augmentation.None;
     public PrecisionMode Precision { get; init; } = PrecisionMode.Float32;
     public MemoryFormatMode MemoryFormat { get; init; } = MemoryFormatMode.Nchw;
 

@@ -74,19 +74,20 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
             if (!report.IsExact) output.WriteLine($"warning: weights '{weights}' did not match exactly: {report}");
         }
 
-        if (evaluateOnly) return Evaluate(model, data, device, plan.InputSize, plan.Recipe.Precision, plan.Recipe.MemoryFormat);
+        if (evaluateOnly) return Evaluate(model, data, device, plan.InputSize, plan.Recipe);
 
         var logFolder = parse.GetValue(flags.LogDir) is { } logDir && isMaster ? Path.Combine(logDir, entry.Name) : null;
         var options = plan.Options(device, logFolder, ranks, parse.GetValue(flags.SyncBatchNorm));
         var resume = ResumePath(parse.GetValue(flags.Resume));
         output.WriteLine(string.Format(CultureInfo.InvariantCulture,
-            "Training {0} epochs, batch {1}, SGD Nesterov lr {2} momentum {3} wd {4}, {5} schedule{12}, {6} augmentation{13}, {7} precision, {8} memory format, {9} compute threads, {10} data workers{11}",
+            "Training {0} epochs, batch {1}, SGD Nesterov lr {2} momentum {3} wd {4}, {5} schedule{12}, {6} augmentation{13}{14}, {7} precision, {8} memory format, {9} compute threads, {10} data workers{11}",
             options.Epochs, plan.Recipe.BatchSize, options.LearningRate, options.Momentum, options.WeightDecay, options.EffectiveSchedule.Name,
             TrainingFlags.Word(plan.Recipe.Augmentation, TrainingSpec.Augmentations), TrainingFlags.Word(options.Precision, TrainingSpec.Precisions),
             TrainingFlags.Word(options.MemoryFormat, TrainingSpec.MemoryFormats),
             get_num_threads(), plan.Workers, logFolder is null ? "" : $", logging to {logFolder}",
             options.EffectiveSchedule is WarmupCosineSchedule warmup ? FormattableString.Invariant($" ({warmup.WarmupEpochs} warm-up epochs)") : "",
-            options.LabelSmoothing > 0 ? FormattableString.Invariant($", label smoothing {options.LabelSmoothing}") : ""));
+            options.LabelSmoothing > 0 ? FormattableString.Invariant($", label smoothing {options.LabelSmoothing}") : "",
+            options.TestAugmentation == Augmentation.Flip ? ", flip-averaged evaluation" : ""));
 
         using var log = logFolder is null ? null : new TrainingLogWriter(logFolder, append: resume is not null,
             [$"Arguments: {string.Join(' ', parse.Tokens.Select(t => t.Value))}", $"Model: {entry.Name} ({entry.Family}), {entry.ParameterCount} parameters, {entry.MultiplyAdds} MACs"]);
@@ -133,10 +134,10 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
     }
 
     /// <summary>Evaluates the model's generated inference form (batch norm folded, the asked precision and layout); a model
-    /// without one is evaluated as it is, under the training precision policy, NHWC when asked.</summary>
-    private int Evaluate(nn.Module<Tensor, Tensor> model, DataSources data, Device device, int inputSize, PrecisionMode precision,
-        MemoryFormatMode memoryFormat)
+    /// without one is evaluated as it is, under the training precision policy, NHWC when asked. Both see the recipe's test augmentation.</summary>
+    private int Evaluate(nn.Module<Tensor, Tensor> model, DataSources data, Device device, int inputSize, TrainingRecipe recipe)
     {
+        var (precision, memoryFormat) = (recipe.Precision, recipe.MemoryFormat);
         if (device.type != DeviceType.CPU) model.to(device);
         model.eval();
         EpochMetrics metrics;
@@ -148,14 +149,15 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
             using (form)
             {
                 output.WriteLine($"Inference form: {chosenPrecision}, {layout}");
-                metrics = Evaluator.Evaluate(form, data.Validation, device);
+                metrics = Evaluator.Evaluate(form, data.Validation, device, testAugmentation: recipe.TestAugmentation);
             }
         }
         else
         {
             var channelsLast = memoryFormat == MemoryFormatMode.Nhwc;
             if (channelsLast) model.ToChannelsLast();
-            metrics = Evaluator.Evaluate(model, data.Validation, device, channelsLast, PrecisionChoice.Resolve(precision, device));
+            metrics = Evaluator.Evaluate(model, data.Validation, device, channelsLast, PrecisionChoice.Resolve(precision, device),
+                testAugmentation: recipe.TestAugmentation);
         }
         output.WriteLine(LogLines.Evaluation(inputSize, metrics));
         return 0;

@@ -21,6 +21,8 @@ public sealed class TrainingFlags
     public Option<double?> LabelSmoothing { get; } = new("--label-smoothing") { Description = "label smoothing of the training loss (the spec's; 0)" };
     public Option<double?> Momentum { get; } = new("--momentum") { Description = "Nesterov momentum (the spec's; 0.9)" };
     public Option<double?> WeightDecay { get; } = new("--wd", "--weight-decay") { Description = "weight decay (the spec's; 1e-4)" };
+    public Option<string?> TestAugmentation { get; } = new("--test-augmentation")
+    { Description = "evaluation: none, or flip to average each image's logits with its mirror image's (the spec's; none)" };
     public Option<int?> Workers { get; } = new("--workers", "-j") { Description = "data-loading threads" };
     public Option<int?> InputSize { get; } = new("--input-size", "--input_shape") { Description = "input side in pixels (the model's)" };
     public Option<string?> Resume { get; } = new("--resume") { Description = "checkpoint to continue from (or a log folder holding checkpoint.pth.tar)" };
@@ -44,6 +46,7 @@ public sealed class TrainingFlags
     public TrainingFlags()
     {
         Scheduler.AcceptOnlyFromAmong([.. TrainingSpec.Schedules.Select(c => c.Key)]);
+        TestAugmentation.AcceptOnlyFromAmong([.. TrainingSpec.TestAugmentations.Select(c => c.Key)]);
         Precision.AcceptOnlyFromAmong([.. TrainingSpec.Precisions.Select(c => c.Key)]);
         MemoryFormat.AcceptOnlyFromAmong([.. TrainingSpec.MemoryFormats.Select(c => c.Key)]);
         DistBackend.AcceptOnlyFromAmong("mpi");
@@ -51,7 +54,7 @@ public sealed class TrainingFlags
 
     public IEnumerable<Option> All =>
     [
-        Model, Data, Epochs, BatchSize, LearningRate, Scheduler, WarmupEpochs, LabelSmoothing, Momentum, WeightDecay, Workers, InputSize, Resume, Evaluate,
+        Model, Data, Epochs, BatchSize, LearningRate, Scheduler, WarmupEpochs, LabelSmoothing, Momentum, TestAugmentation, WeightDecay, Workers, InputSize, Resume, Evaluate,
         Weights, LogDir, Device, Gpu, Seed, Strict, Threads, Precision, MemoryFormat, ChannelsLast, Nproc, DistBackend, SyncBatchNorm,
     ];
 

@@ -34,6 +34,9 @@ public sealed record TrainingPlan(ModelInfo Model, TrainingRecipe Recipe, string
                 : recipe.Schedule,
             WarmupEpochs = parse.GetValue(flags.WarmupEpochs) ?? recipe.WarmupEpochs,
             LabelSmoothing = parse.GetValue(flags.LabelSmoothing) ?? recipe.LabelSmoothing,
+            TestAugmentation = parse.GetValue(flags.TestAugmentation) is { } test
+                ? TrainingFlags.ParseChoice<Augmentation>(test, TrainingSpec.TestAugmentations)
+                : recipe.TestAugmentation,
             Precision = parse.GetValue(flags.Precision) is { } precision
                 ? TrainingFlags.ParseChoice<PrecisionMode>(precision, TrainingSpec.Precisions)
                 : recipe.Precision,
@@ -63,6 +66,7 @@ public sealed record TrainingPlan(ModelInfo Model, TrainingRecipe Recipe, string
         WeightDecay = Recipe.WeightDecay,
         Schedule = Recipe.CreateSchedule(),
         LabelSmoothing = Recipe.LabelSmoothing,
+        TestAugmentation = Recipe.TestAugmentation,
         Device = device,
         Precision = Recipe.Precision,
         MemoryFormat = Recipe.MemoryFormat,

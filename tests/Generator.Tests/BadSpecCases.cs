@@ -17,7 +17,7 @@ internal static class BadSpecCases
             "name: Bad\nfamily: resnet\ndepth: 50\ntraining:\n  epochs: -3\n  batch_size: 0\n  learning_rate: 0\n  momentum: 1\n" +
             "  weight_decay: lots\n  schedule: cosin\n  augmentation: flip\n  crop_padding: 4\n  precision: fp16\n  memory_format: NHWC\n")],
         ["training-schedule-values"] = [("bad.model.yaml",
-            "name: Bad\nfamily: resnet\ndepth: 50\ntraining:\n  warmup_epochs: 0.5\n  label_smoothing: 1\n")],
+            "name: Bad\nfamily: resnet\ndepth: 50\ntraining:\n  warmup_epochs: 0.5\n  label_smoothing: 1\n  test_augmentation: crop-flip\n")],
         ["training-not-a-mapping"] = [("bad.model.yaml", "name: Bad\nfamily: resnet\ndepth: 50\ntraining: [6, 256]\n")],
         ["yaml-syntax"] = [("bad.model.yaml", "name: Bad\nfamily: [big-little\ndepth: 50\n")],
         ["yaml-tab-indent"] = [("bad.model.yaml", "name: Bad\nstem:\n\tkernel: 3\n")],

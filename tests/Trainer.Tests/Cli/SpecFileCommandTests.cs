@@ -26,13 +26,14 @@ public sealed class SpecFileCommandTests
               warmup_epochs: 0.5
               label_smoothing: 0.1
               augmentation: flip
+              test_augmentation: flip
               memory_format: nhwc
             """);
         var (code, output, error) = CommandLineTests.Run([], "train", "--model", spec, "--data", "synthetic", "--epochs", "1", "-b", "64", "-j", "0");
         Assert.True(code == 0, output + error);
         Assert.Contains("File-Tiny: ", output);
         // The spec's recipe, with the command line's epochs and batch size in its place.
-        Assert.Contains("Training 1 epochs, batch 64, SGD Nesterov lr 0.3 momentum 0.9 wd 0.0002, warmup-cosine schedule (0.5 warm-up epochs), flip augmentation, label smoothing 0.1, fp32 precision, nhwc memory format", output);
+        Assert.Contains("Training 1 epochs, batch 64, SGD Nesterov lr 0.3 momentum 0.9 wd 0.0002, warmup-cosine schedule (0.5 warm-up epochs), flip augmentation, label smoothing 0.1, flip-averaged evaluation, fp32 precision, nhwc memory format", output);
         Assert.Contains("Train: [001/001]", output);
         Assert.Contains("Validation accuracy", output);
     }
