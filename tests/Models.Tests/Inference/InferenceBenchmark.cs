@@ -55,6 +55,49 @@ public sealed class InferenceBenchmark(ITestOutputHelper output)
             Report("inference form, bf16 NCHW", () => form.call(images));
     }
 
+    [BenchmarkFact]
+    public void ConvolutionShares()
+    {
+        foreach (var name in new[] { "bLResNet-50", "ScaleNet-50" }) ConvolutionShare(name);
+    }
+
+    /// <summary>
+    /// Of the bf16 NHWC inference form's time, how much is spent inside its convolutions (each with its folded batch
+    /// norm and in-place ReLU), timed by hooks around every <see cref="FusedConv"/>; the rest is pooling, upsampling,
+    /// concatenation, residual adds and ReLUs.
+    /// </summary>
+    private void ConvolutionShare(string name)
+    {
+        var info = BuiltInModels.Catalog.Get(name);
+        using var model = info.Create();
+        TrainedState.Apply(model, seed: 21);
+        model.eval();
+        using var images = TrainedState.Images(Batch, info.InputChannels, info.InputHeight, info.InputWidth, seed: 22);
+        using var form = ((IHasInferenceForm)model).ForInference(InferencePrecision.BFloat16, MemoryFormat.ChannelsLast);
+        var inConvolutions = new Stopwatch();
+        var convolutions = 0;
+        foreach (var module in form.modules().OfType<FusedConv>())
+        {
+            convolutions++;
+            module.register_forward_pre_hook((_, input) => { inConvolutions.Start(); return input; });
+            module.register_forward_hook((_, _, result) => { inConvolutions.Stop(); return result; });
+        }
+        form.call(images).Dispose();
+        var totals = new List<(double Total, double Convolution)>();
+        for (var i = 0; i < Runs; i++)
+        {
+            inConvolutions.Reset();
+            var clock = Stopwatch.StartNew();
+            form.call(images).Dispose();
+            totals.Add((clock.Elapsed.TotalMilliseconds, inConvolutions.Elapsed.TotalMilliseconds));
+        }
+        var (total, convolution) = totals.OrderBy(t => t.Total).ElementAt(Runs / 2);
+        var gflops = 2.0 * info.MultiplyAdds * Batch / 1e9;
+        output.WriteLine($"{name}, bf16 NHWC inference form, batch {Batch}, {get_num_threads()} threads: {total:F0} ms; " +
+            $"{convolutions} convolutions {convolution:F0} ms ({100 * convolution / total:F0}%, {gflops / convolution * 1000:F0} GFLOP/s " +
+            $"on {gflops:F0} GFLOP); the rest {total - convolution:F0} ms");
+    }
+
     private void Report(string what, Func<Tensor> run)
     {
         run().Dispose();
