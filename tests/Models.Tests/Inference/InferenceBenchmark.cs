@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Dsl.Definitions;
 using Dsl.Runtime.Inference;
+using Dsl.Runtime.Models;
 using TorchSharp;
 using Xunit;
 using Xunit.Abstractions;
@@ -29,13 +30,21 @@ public sealed class InferenceBenchmark(ITestOutputHelper output)
     [BenchmarkFact]
     public void ScaleNet50() => Measure("ScaleNet-50");
 
-    private void Measure(string name)
+    /// <summary>The model in eval mode with batch-norm statistics of a trained network, and a batch of images.</summary>
+    private static (ModelInfo Info, nn.Module<Tensor, Tensor> Model, Tensor Images) Prepare(string name)
     {
         var info = BuiltInModels.Catalog.Get(name);
-        using var model = info.Create();
+        var model = info.Create();
         TrainedState.Apply(model, seed: 21);
         model.eval();
-        using var images = TrainedState.Images(Batch, info.InputChannels, info.InputHeight, info.InputWidth, seed: 22);
+        return (info, model, TrainedState.Images(Batch, info.InputChannels, info.InputHeight, info.InputWidth, seed: 22));
+    }
+
+    private void Measure(string name)
+    {
+        var (info, model, images) = Prepare(name);
+        using var disposeModel = model;
+        using var disposeImages = images;
         var channelsLast = new InferenceLayout(InferencePrecision.Float32, MemoryFormat.ChannelsLast);
         using var imagesChannelsLast = channelsLast.Convert(images);
         output.WriteLine($"{name}, batch {Batch}, {info.InputHeight}x{info.InputWidth}, {get_num_threads()} threads, median of {Runs}:");
@@ -68,11 +77,9 @@ public sealed class InferenceBenchmark(ITestOutputHelper output)
     /// </summary>
     private void ConvolutionShare(string name)
     {
-        var info = BuiltInModels.Catalog.Get(name);
-        using var model = info.Create();
-        TrainedState.Apply(model, seed: 21);
-        model.eval();
-        using var images = TrainedState.Images(Batch, info.InputChannels, info.InputHeight, info.InputWidth, seed: 22);
+        var (info, model, images) = Prepare(name);
+        using var disposeModel = model;
+        using var disposeImages = images;
         using var form = ((IHasInferenceForm)model).ForInference(InferencePrecision.BFloat16, MemoryFormat.ChannelsLast);
         var inConvolutions = new Stopwatch();
         var convolutions = 0;
