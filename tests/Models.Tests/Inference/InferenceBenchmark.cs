@@ -30,6 +30,36 @@ public sealed class InferenceBenchmark(ITestOutputHelper output)
     [BenchmarkFact]
     public void ScaleNet50() => Measure("ScaleNet-50");
 
+    /// <summary>
+    /// Training-mode batch norm (forward and backward) at the size of ScaleNet-50's first-stage branches (batch 16,
+    /// 56x56), on bfloat16 and float32 input, NHWC and NCHW; the weights and statistics are float32 in all.
+    /// </summary>
+    [BenchmarkFact]
+    public void BatchNormInputPrecision()
+    {
+        foreach (var channels in new[] { 62, 12, 256 })
+        {
+            foreach (var (dtype, channelsLast) in new[] { (ScalarType.Float32, true), (ScalarType.BFloat16, true), (ScalarType.Float32, false), (ScalarType.BFloat16, false) })
+            {
+                using var norm = nn.BatchNorm2d(channels);
+                using var nchw = randn(Batch, channels, 56, 56).to(dtype);
+                using var input = (channelsLast ? nchw.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : nchw.alias()).requires_grad_();
+                using var gradient = ones_like(input);
+                var times = new List<double>();
+                for (var i = 0; i < 2 + Runs; i++)
+                {
+                    using var scope = NewDisposeScope();
+                    var clock = Stopwatch.StartNew();
+                    norm.call(input).backward([gradient]);
+                    if (i >= 2) times.Add(clock.Elapsed.TotalMilliseconds);
+                    input.grad?.zero_();
+                }
+                times.Sort();
+                output.WriteLine($"batch norm, {channels} channels, {dtype} {(channelsLast ? "NHWC" : "NCHW")} input: {times[Runs / 2]:F2} ms");
+            }
+        }
+    }
+
     /// <summary>The model in eval mode with batch-norm statistics of a trained network, and a batch of images.</summary>
     private static (ModelInfo Info, nn.Module<Tensor, Tensor> Model, Tensor Images) Prepare(string name)
     {
