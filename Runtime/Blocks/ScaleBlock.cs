@@ -63,8 +63,7 @@ public sealed class ScaleBlock : nn.Module<Tensor, Tensor>
     /// </summary>
     private static Tensor NormalizeBranch(BatchNorm2d norm, Tensor branch)
     {
-        var channelsLast = branch.stride(1) == 1 && branch.shape[2] * branch.shape[3] > 1;
-        if (!norm.training || !channelsLast || branch.shape[1] >= ThinBranch) return norm.call(branch);
+        if (!norm.training || !branch.IsChannelsLast() || branch.shape[1] >= ThinBranch) return norm.call(branch);
         return norm.call(branch.contiguous()).ToChannelsLast();
     }
 }

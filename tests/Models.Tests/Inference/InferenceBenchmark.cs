@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Dsl.Definitions;
+using Dsl.Runtime;
 using Dsl.Runtime.Inference;
 using Dsl.Runtime.Models;
 using TorchSharp;
@@ -43,7 +44,7 @@ public sealed class InferenceBenchmark(ITestOutputHelper output)
             {
                 using var norm = nn.BatchNorm2d(channels);
                 using var nchw = randn(Batch, channels, 56, 56).to(dtype);
-                using var input = (channelsLast ? nchw.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : nchw.alias()).requires_grad_();
+                using var input = (channelsLast ? nchw.ToChannelsLast() : nchw.alias()).requires_grad_();
                 using var gradient = ones_like(input);
                 var times = new List<double>();
                 for (var i = 0; i < 2 + Runs; i++)
