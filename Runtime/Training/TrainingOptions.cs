@@ -36,7 +36,7 @@ public sealed record TrainingOptions
     public LearningRateSchedule EffectiveSchedule => Schedule ?? new CosineSchedule(LearningRate, Epochs);
 
     /// <summary>SGD over all of <paramref name="model"/>'s parameters in one group, as the original script (weight decay
-    /// on every parameter, batch norm included).</summary>
+    /// on every parameter, batch norm included), updating through libtorch's fused kernel.</summary>
     public TorchSharp.Modules.SGD CreateOptimizer(nn.Module model) =>
-        optim.SGD(model.parameters(), LearningRate, Momentum, dampening: 0, WeightDecay, Nesterov);
+        new FusedSgd(model.parameters(), LearningRate, Momentum, dampening: 0, WeightDecay, Nesterov);
 }

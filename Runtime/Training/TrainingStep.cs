@@ -14,7 +14,8 @@ public static class TrainingStep
     {
         var logits = precision.Forward(model, images);
         var loss = nn.functional.cross_entropy(logits, labels, label_smoothing: labelSmoothing);
-        sgd.zero_grad();
+        // Gradients are dropped rather than zeroed, so backward writes them instead of adding to zeros.
+        model.zero_grad(set_to_none: true);
         loss.backward();
         beforeUpdate?.Invoke();
         sgd.step();

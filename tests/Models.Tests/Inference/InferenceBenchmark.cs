@@ -136,6 +136,64 @@ public sealed class InferenceBenchmark(ITestOutputHelper output)
             $"on {gflops:F0} GFLOP); the rest {total - convolution:F0} ms");
     }
 
+    [BenchmarkFact]
+    public void ConvolutionShapes()
+    {
+        foreach (var name in new[] { "bLResNet-50", "ScaleNet-50" }) ConvolutionShape(name);
+    }
+
+    /// <summary>
+    /// Each convolution of the bf16 NHWC inference form timed alone on the input it had in the network (median of
+    /// runs), summed by shape: which shapes hold the time and which run far below the convolution rate.
+    /// </summary>
+    private void ConvolutionShape(string name)
+    {
+        var (info, model, images) = Prepare(name);
+        using var disposeModel = model;
+        using var disposeImages = images;
+        using var form = ((IHasInferenceForm)model).ForInference(InferencePrecision.BFloat16, MemoryFormat.ChannelsLast);
+        var inputs = new List<(FusedConv Conv, Tensor Input)>();
+        var recording = true;
+        foreach (var module in form.modules().OfType<FusedConv>())
+        {
+            module.register_forward_pre_hook((conv, input) =>
+            {
+                if (recording) inputs.Add(((FusedConv)conv, input.clone().DetachFromDisposeScope()));
+                return input;
+            });
+        }
+        form.call(images).Dispose();
+        recording = false;
+        var shapes = new Dictionary<string, (int Count, double Milliseconds, double Gflop)>();
+        var total = 0.0;
+        using (no_grad())
+        {
+            foreach (var (conv, input) in inputs)
+            {
+                using var disposeInput = input;
+                var times = new List<double>();
+                long[] outputShape = [];
+                for (var i = 0; i < 1 + Runs; i++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    using var result = conv.call(input);
+                    if (i > 0) times.Add(clock.Elapsed.TotalMilliseconds);
+                    outputShape = result.shape;
+                }
+                times.Sort();
+                var w = conv.state_dict()["weight"].shape;
+                var gflop = 2.0 * outputShape[0] * outputShape[2] * outputShape[3] * w[0] * w[1] * w[2] * w[3] / 1e9;
+                var shape = $"{w[3]}x{w[2]} {w[1]}->{w[0]}, {input.shape[2]}x{input.shape[3]} -> {outputShape[2]}x{outputShape[3]}";
+                var sum = shapes.GetValueOrDefault(shape);
+                shapes[shape] = (sum.Count + 1, sum.Milliseconds + times[Runs / 2], sum.Gflop + gflop);
+                total += times[Runs / 2];
+            }
+        }
+        output.WriteLine($"{name}, bf16 NHWC inference form, batch {Batch}: {inputs.Count} convolutions timed alone, {total:F0} ms");
+        foreach (var (shape, sum) in shapes.OrderByDescending(s => s.Value.Milliseconds))
+            output.WriteLine($"  {shape,-36} x{sum.Count,-3} {sum.Milliseconds,7:F2} ms {sum.Gflop / sum.Milliseconds * 1000,6:F0} GFLOP/s");
+    }
+
     private void Report(string what, Func<Tensor> run)
     {
         run().Dispose();

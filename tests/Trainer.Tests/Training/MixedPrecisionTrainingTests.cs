@@ -47,7 +47,8 @@ public sealed class MixedPrecisionTrainingTests
         new TrainingLoop(looped, new DataLoader(data, 32, shuffle: false, workers: 1), null, options).Run();
 
         plain.train();
-        using var sgd = optim.SGD(plain.parameters(), 0.05, 0.9, dampening: 0, 1e-4, nesterov: true);
+        // The loop's optimizer; FusedSgdTests holds it to TorchSharp's SGD.
+        using var sgd = new FusedSgd(plain.parameters(), 0.05, 0.9, dampening: 0, 1e-4, nesterov: true);
         foreach (var batch in new DataLoader(data, 32, shuffle: false, workers: 1).Epoch(0))
         {
             using var step = batch;
