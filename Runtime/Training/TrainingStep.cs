@@ -14,8 +14,7 @@ public static class TrainingStep
     {
         var logits = precision.Forward(model, images);
         var loss = nn.functional.cross_entropy(logits, labels, label_smoothing: labelSmoothing);
-        // Gradients are dropped rather than zeroed, so backward writes them instead of adding to zeros.
-        model.zero_grad(set_to_none: true);
+        sgd.zero_grad();
         loss.backward();
         beforeUpdate?.Invoke();
         sgd.step();
