@@ -105,8 +105,7 @@ internal static class InferenceEmitter
         {
             w.Line("// bL stem: Big 3x3 (no ReLU) + Little 3x3, 3x3, 1x1 (no ReLU), added, ReLU, then 1x1 -> " + stem.Output);
             w.Line("var big = BConv0.call(x);");
-            w.Line("var little = LConv2.call(LConv1.call(LConv0.call(x)));");
-            w.Line("x = BlInit.call(big.add_(little).relu_());");
+            w.Line("x = BlInit.call(LConv2.AddInto(big, LConv1.call(LConv0.call(x))));");
         }
         if (stem.MaxPool)
         {

@@ -34,6 +34,9 @@ public sealed class BigLittleModule : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>The two branches joined: Big upsampled (nearest) to Little's size, added, ReLU.</summary>
-    internal static Tensor Merge(Tensor big, Tensor little) =>
-        nn.functional.interpolate(big, size: [little.shape[2], little.shape[3]], mode: InterpolationMode.Nearest).add_(little).relu_();
+    internal static Tensor Merge(Tensor big, Tensor little) => Upsample(big, little).add_(little).relu_();
+
+    /// <summary>Big upsampled (nearest) to Little's height and width.</summary>
+    internal static Tensor Upsample(Tensor big, Tensor little) =>
+        nn.functional.interpolate(big, size: [little.shape[2], little.shape[3]], mode: InterpolationMode.Nearest);
 }

@@ -25,7 +25,9 @@ public sealed class FusedBigLittle : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var merged = BigLittleModule.Merge(Big.call(input), LittleE.call(Little.call(input)));
+        var little = Little.call(input);
+        // The merge of both branches: Big upsampled, plus Little's expansion, then ReLU, in the upsampled tensor.
+        var merged = LittleE.AddInto(BigLittleModule.Upsample(Big.call(input), little), little);
         return Fusion.call(merged).MoveToOuterDisposeScope();
     }
 }

@@ -30,6 +30,12 @@ public sealed class FusedBottleneck : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
+        if (SeLayer is null && LastRelu)
+        {
+            // Conv3, the residual sum and the ReLU in one pass, written into a shortcut tensor this block owns.
+            var shortcut = Downsample is null ? input.clone() : Downsample.call(input);
+            return Conv3.AddInto(shortcut, Conv2.call(Conv1.call(input))).MoveToOuterDisposeScope();
+        }
         var x = Conv3.call(Conv2.call(Conv1.call(input)));
         if (SeLayer is not null) x = SeLayer.call(x);
         x = x.add_(Downsample is null ? input : Downsample.call(input));

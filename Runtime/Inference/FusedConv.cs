@@ -52,7 +52,22 @@ public sealed class FusedConv : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
+        if (OneDnnConvolution.Supports(input))
+            return OneDnnConvolution.Instance.Convolve(input, weight, bias, stride, padding, dilation, groups, Relu);
         var output = nn.functional.conv2d(input, weight, bias, stride, padding, dilation, groups);
         return Relu ? output.relu_() : output;
+    }
+
+    /// <summary>
+    /// A residual join: <paramref name="residual"/> plus this convolution of <paramref name="input"/>, then a ReLU
+    /// (this convolution's own ReLU is not applied before the sum). The sum is written into
+    /// <paramref name="residual"/>, which the caller gives up; the result is returned.
+    /// </summary>
+    public Tensor AddInto(Tensor residual, Tensor input)
+    {
+        if (OneDnnConvolution.SupportsAdd(residual, input))
+            return OneDnnConvolution.Instance.ConvolveAdd(residual, input, weight, bias, stride, padding, dilation, groups, relu: true);
+        using var output = nn.functional.conv2d(input, weight, bias, stride, padding, dilation, groups);
+        return residual.add_(output).relu_();
     }
 }

@@ -36,7 +36,8 @@ public sealed class FusedScaleBlock : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = Stride > 1 ? nn.functional.max_pool2d(input, Stride, Stride) : input;
-        var residual = Downsample is null ? x : Downsample.call(x);
+        // The shortcut's tensor takes the sum below, so it must be one this block owns.
+        var residual = Downsample is not null ? Downsample.call(x) : ReferenceEquals(x, input) ? input.clone() : x;
         var reduced = Conv1.call(x);
         var outputs = new List<Tensor>(Branches.Count);
         for (var i = 0; i < Branches.Count; i++)
@@ -45,6 +46,6 @@ public sealed class FusedScaleBlock : nn.Module<Tensor, Tensor>
             outputs.Add(Branches[i].Apply(reduced, Conv2[i]!));
         }
         var merged = (outputs.Count == 1 ? outputs[0] : cat(outputs, 1)).relu_();
-        return Conv3.call(merged).add_(residual).relu_().MoveToOuterDisposeScope();
+        return Conv3.AddInto(residual, merged).MoveToOuterDisposeScope();
     }
 }

@@ -1,0 +1,88 @@
+using System.Text;
+using Dsl.Runtime.Checkpoints;
+
+namespace Dsl.Runtime.Inference;
+
+/// <summary>
+/// A convolution and what follows it, a ReLU or a residual sum and a ReLU, as one oneDNN primitive: libtorch's
+/// <c>mkldnn::_convolution_pointwise</c> operators, which PyTorch's compiler emits on CPU. The output is written
+/// once instead of being read back by separate add and ReLU passes, which on a memory-bound CPU cost as much as
+/// a 1x1 convolution. <see cref="Supports"/> says which tensors they take.
+/// </summary>
+/// <remarks>
+/// TorchSharp binds no such operator, and its <c>jit.compile</c> resolves only <c>torch.*</c> (ATen) names. The code
+/// of a loaded TorchScript archive resolves <c>ops.&lt;namespace&gt;.*</c>, so the calls below are the code of a small
+/// module archive that is written here and loaded from memory once.
+/// </remarks>
+internal sealed class OneDnnConvolution
+{
+    private const string Code = """
+        class Kernels(Module):
+          __parameters__ = []
+          __buffers__ = []
+          training : bool
+          def forward(self: __torch__.Kernels, x: Tensor) -> Tensor:
+            return x
+          def convolve(self: __torch__.Kernels, x: Tensor, w: Tensor, b: Optional[Tensor], ph: int, pw: int, sh: int, sw: int, dh: int, dw: int, groups: int, relu: bool) -> Tensor:
+            attr = "relu" if relu else "none"
+            return ops.mkldnn._convolution_pointwise(x, w, b, [ph, pw], [sh, sw], [dh, dw], groups, attr, annotate(List[Optional[number]], []), None)
+          def convolve_add_(self: __torch__.Kernels, residual: Tensor, x: Tensor, w: Tensor, b: Optional[Tensor], ph: int, pw: int, sh: int, sw: int, dh: int, dw: int, groups: int, relu: bool) -> Tensor:
+            attr = "relu" if relu else "none"
+            return ops.mkldnn._convolution_pointwise_(residual, x, w, b, [ph, pw], [sh, sw], [dh, dw], groups, "add", 1.0, attr, annotate(List[Optional[number]], []), None)
+
+        """;
+
+    // A pickled `__torch__.Kernels` object whose state is {"training": False}: GLOBAL, EMPTY_TUPLE, NEWOBJ,
+    // EMPTY_DICT, the key, NEWFALSE, SETITEM, BUILD, STOP.
+    private static readonly byte[] Data =
+        [0x80, 0x02, .. "c__torch__\nKernels\n)"u8, 0x81, .. "}X"u8, 8, 0, 0, 0, .. "training"u8, 0x89, .. "sb."u8];
+
+    // A pickled empty tuple: the archive's table of constants.
+    private static readonly byte[] Constants = [0x80, 0x02, .. ")."u8];
+
+    private static readonly Lazy<OneDnnConvolution> Shared = new(() => new OneDnnConvolution());
+
+    private readonly jit.ScriptModule kernels;
+
+    private OneDnnConvolution()
+    {
+        using var archive = new MemoryStream();
+        var zip = new AlignedZipWriter(archive);
+        zip.Add("kernels/data.pkl", Data);
+        zip.Add("kernels/code/__torch__.py", Encoding.UTF8.GetBytes(Code));
+        zip.Add("kernels/constants.pkl", Constants);
+        zip.Add("kernels/version", "3\n"u8);
+        zip.Finish();
+        kernels = jit.load(archive.ToArray());
+    }
+
+    public static OneDnnConvolution Instance => Shared.Value;
+
+    /// <summary>Whether <see cref="Convolve"/> takes <paramref name="input"/>: a CPU tensor in float32 or bfloat16.</summary>
+    /// <summary>
+    /// Whether these operators take <paramref name="input"/>: a channels-last CPU tensor in float32 or bfloat16. On
+    /// NCHW input they are slower than libtorch's own convolution (which reorders differently), and libtorch fuses a
+    /// sum only for channels-last tensors, its fallback having no bfloat16 add-and-ReLU.
+    /// </summary>
+    public static bool Supports(Tensor input) =>
+        input.device_type == DeviceType.CPU && (input.dtype is ScalarType.Float32 or ScalarType.BFloat16) && input.IsChannelsLast();
+
+    /// <summary>Whether <see cref="ConvolveAdd"/> takes these tensors: both as <see cref="Supports"/> asks, of one type.</summary>
+    public static bool SupportsAdd(Tensor residual, Tensor input) =>
+        Supports(input) && Supports(residual) && residual.dtype == input.dtype;
+
+    /// <summary>The convolution, then a ReLU if <paramref name="relu"/>.</summary>
+    public Tensor Convolve(Tensor input, Tensor weight, Tensor? bias, long[] stride, long[] padding, long[] dilation, long groups,
+        bool relu) =>
+        (Tensor)kernels.invoke("convolve", input, weight, bias!, padding[0], padding[1], stride[0], stride[1], dilation[0], dilation[1],
+            groups, relu);
+
+    /// <summary>
+    /// <paramref name="residual"/> plus the convolution of <paramref name="input"/>, then a ReLU if
+    /// <paramref name="relu"/>, written into <paramref name="residual"/>, which is returned.
+    /// </summary>
+    public Tensor ConvolveAdd(Tensor residual, Tensor input, Tensor weight, Tensor? bias, long[] stride, long[] padding, long[] dilation,
+        long groups, bool relu) =>
+        (Tensor)kernels.invoke("convolve_add_", residual, input, weight, bias!, padding[0], padding[1], stride[0], stride[1], dilation[0],
+            dilation[1], groups, relu);
+}
