@@ -14,7 +14,10 @@ public static class TorchRuntime
     public static string NativeLibraryPath =>
         Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
 
-    /// <summary>Initializes libtorch on the CPU; throws <see cref="TorchRuntimeException"/> with the cause when it cannot load.</summary>
+    /// <summary>
+    /// Initializes libtorch on the CPU and decides whether it may use oneDNN (<see cref="OneDnn"/>); throws
+    /// <see cref="TorchRuntimeException"/> with the cause when it cannot load.
+    /// </summary>
     public static void EnsureLoaded() => _ = Loaded.Value;
 
     private static bool Load()
@@ -22,6 +25,7 @@ public static class TorchRuntime
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
+            OneDnn.Configure();
             return true;
         }
         catch (Exception e) when (e is TypeInitializationException or NotSupportedException or DllNotFoundException)

@@ -15,16 +15,16 @@ namespace Dsl.Trainer;
 /// <summary>The <c>dsl</c> command tree: train, eval, summary, list, bench (and check-reference where it is built in).</summary>
 public static partial class DslCommandLine
 {
-    public static RootCommand Create(IReadOnlyList<ModelInfo> catalog, IAnsiConsole console, TextWriter output)
+    public static RootCommand Create(IReadOnlyList<ModelInfo> catalog, IAnsiConsole console, TextWriter output, TextWriter error)
     {
-        var training = new TrainCommand(catalog, console, output);
+        var training = new TrainCommand(catalog, console, output, error);
         var root = new RootCommand("Define, train and evaluate Big-Little Net and ScaleNet models")
         {
             training.CreateTrain(),
             training.CreateEval(),
             SummaryCommand.Create(catalog, console),
             ListCommand.Create(catalog, console),
-            new BenchCommand(catalog, output).Create(),
+            new BenchCommand(catalog, output, error).Create(),
         };
         AddCheckReference(root, catalog, console, output);
         return root;
@@ -36,7 +36,7 @@ public static partial class DslCommandLine
     /// <summary>Parses and runs; known failures print one "error:" line instead of a stack trace.</summary>
     public static int Run(string[] args, IReadOnlyList<ModelInfo> catalog, IAnsiConsole console, TextWriter output, TextWriter error)
     {
-        var root = Create(catalog, console, output);
+        var root = Create(catalog, console, output, error);
         var parse = root.Parse(args);
         try
         {
@@ -52,11 +52,16 @@ public static partial class DslCommandLine
             error.WriteLine("error: " + e.Message);
             return 2;
         }
-        catch (Exception e) when (e is DataException or CorruptImageException or IOException or InvalidOperationException
-                                   or StateDictMismatchException or ExternalException or CheckpointException or DistributedException or TorchRuntimeException or InvalidDataException or UnauthorizedAccessException)
+        catch (Exception e) when (IsKnownFailure(e))
         {
             error.WriteLine("error: " + e.Message);
             return 1;
         }
     }
+
+    /// <summary>Failures of input, files or the system that one "error:" line explains; others are bugs and keep their stack trace.</summary>
+    internal static bool IsKnownFailure(Exception e) =>
+        e is DataException or CorruptImageException or IOException or InvalidOperationException or StateDictMismatchException
+            or ExternalException or CheckpointException or DistributedException or TorchRuntimeException or InvalidDataException
+            or UnauthorizedAccessException;
 }

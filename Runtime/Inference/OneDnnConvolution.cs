@@ -58,14 +58,14 @@ internal sealed class OneDnnConvolution
 
     public static OneDnnConvolution Instance => Shared.Value;
 
-    /// <summary>Whether <see cref="Convolve"/> takes <paramref name="input"/>: a CPU tensor in float32 or bfloat16.</summary>
     /// <summary>
-    /// Whether these operators take <paramref name="input"/>: a channels-last CPU tensor in float32 or bfloat16. On
+    /// Whether these operators take <paramref name="input"/>: a channels-last CPU tensor in float32 or bfloat16, while
+    /// <see cref="OneDnn.Enabled"/>. On
     /// NCHW input they are slower than libtorch's own convolution (which reorders differently), and libtorch fuses a
     /// sum only for channels-last tensors, its fallback having no bfloat16 add-and-ReLU.
     /// </summary>
     public static bool Supports(Tensor input) =>
-        input.device_type == DeviceType.CPU && (input.dtype is ScalarType.Float32 or ScalarType.BFloat16) && input.IsChannelsLast();
+        OneDnn.Enabled && input.device_type == DeviceType.CPU && (input.dtype is ScalarType.Float32 or ScalarType.BFloat16) && input.IsChannelsLast();
 
     /// <summary>Whether <see cref="ConvolveAdd"/> takes these tensors: both as <see cref="Supports"/> asks, of one type.</summary>
     public static bool SupportsAdd(Tensor residual, Tensor input) =>
@@ -73,16 +73,22 @@ internal sealed class OneDnnConvolution
 
     /// <summary>The convolution, then a ReLU if <paramref name="relu"/>.</summary>
     public Tensor Convolve(Tensor input, Tensor weight, Tensor? bias, long[] stride, long[] padding, long[] dilation, long groups,
-        bool relu) =>
-        (Tensor)kernels.invoke("convolve", input, weight, bias!, padding[0], padding[1], stride[0], stride[1], dilation[0], dilation[1],
+        bool relu)
+    {
+        using var arguments = new ScriptArguments(input, weight, bias, padding[0], padding[1], stride[0], stride[1], dilation[0], dilation[1],
             groups, relu);
+        return (Tensor)kernels.invoke("convolve", arguments.Values);
+    }
 
     /// <summary>
     /// <paramref name="residual"/> plus the convolution of <paramref name="input"/>, then a ReLU if
     /// <paramref name="relu"/>, written into <paramref name="residual"/>, which is returned.
     /// </summary>
     public Tensor ConvolveAdd(Tensor residual, Tensor input, Tensor weight, Tensor? bias, long[] stride, long[] padding, long[] dilation,
-        long groups, bool relu) =>
-        (Tensor)kernels.invoke("convolve_add_", residual, input, weight, bias!, padding[0], padding[1], stride[0], stride[1], dilation[0],
+        long groups, bool relu)
+    {
+        using var arguments = new ScriptArguments(residual, input, weight, bias, padding[0], padding[1], stride[0], stride[1], dilation[0],
             dilation[1], groups, relu);
+        return (Tensor)kernels.invoke("convolve_add_", arguments.Values);
+    }
 }

@@ -73,8 +73,10 @@ public sealed class FusedSgd : SGD
     private void Run(Batch batch, Options options, bool first)
     {
         if (batch.Parameters.Count == 0) return;
-        kernel.invoke("step", batch.Parameters.ToArray(), batch.Gradients.ToArray(), batch.Buffers.ToArray(), options.weight_decay!.Value,
-            options.momentum!.Value, options.LearningRate!.Value, options.dampening!.Value, options.nesterov!.Value, options.maximize!.Value, first);
+        using var arguments = new ScriptArguments(batch.Parameters.ToArray(), batch.Gradients.ToArray(), batch.Buffers.ToArray(),
+            options.weight_decay!.Value, options.momentum!.Value, options.LearningRate!.Value, options.dampening!.Value, options.nesterov!.Value,
+            options.maximize!.Value, first);
+        kernel.invoke("step", arguments.Values);
     }
 
     private static bool SameLayout(Tensor tensor, Tensor parameter) => tensor.stride().SequenceEqual(parameter.stride());

@@ -18,7 +18,7 @@ public sealed record BenchResult(string Model, string Mode, int Batch, string Pr
 /// <c>dsl bench</c>: the median time of a batch after warm-up, in evaluation (the generated inference form) and in training
 /// (a full SGD step under the precision policy), for one model or several side by side, on synthetic images.
 /// </summary>
-public sealed class BenchCommand(IReadOnlyList<ModelInfo> catalog, TextWriter output)
+public sealed class BenchCommand(IReadOnlyList<ModelInfo> catalog, TextWriter output, TextWriter error)
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -64,6 +64,8 @@ public sealed class BenchCommand(IReadOnlyList<ModelInfo> catalog, TextWriter ou
             parse.GetValue(warmUp), parse.GetValue(repeats), parse.GetValue(json));
         // Resolve every name first, so that a typo in the last one fails before minutes of timing.
         var entries = parse.GetValue(models)!.Select(name => ModelResolver.Resolve(name, catalog)).ToList();
+        // Not on the output, which --json keeps to one object per line.
+        if (OneDnn.Notice is { } notice) error.WriteLine("warning: " + notice);
         foreach (var entry in entries)
         {
             var size = TrainingFlags.Positive(parse.GetValue(inputSize) ?? entry.InputHeight, "--input-size");

@@ -17,7 +17,7 @@ using Spectre.Console;
 namespace Dsl.Trainer.Commands;
 
 /// <summary><c>dsl train</c> and <c>dsl eval</c>: the original script's train / evaluate flow.</summary>
-public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole console, TextWriter output)
+public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole console, TextWriter output, TextWriter error)
 {
     public Command CreateTrain()
     {
@@ -44,8 +44,20 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
         // The launcher re-runs this same command line in every rank; a rank sees WORLD_SIZE and trains.
         if (nproc > 1 && !DistributedEnvironment.IsLaunched) return LocalLauncher.Run(nproc, Environment.GetCommandLineArgs()[1..]);
         using var ranks = DistributedEnvironment.IsLaunched && !evaluateOnly ? DistributedEnvironment.Start() : null;
-        // Rank 0 alone reports, logs and saves.
-        return Run(flags, parse, evaluateOnly, ranks, ranks is null || ranks.IsMaster ? output : TextWriter.Null);
+        try
+        {
+            // Rank 0 alone reports, logs and saves.
+            return Run(flags, parse, evaluateOnly, ranks, ranks is null || ranks.IsMaster ? output : TextWriter.Null);
+        }
+        catch (Exception e) when (ranks is not null)
+        {
+            // Disposing the ranks would wait in MPI's shutdown for peers that wait for this rank in their next
+            // collective: the job would hang. Say what failed, then end every rank.
+            error.WriteLine(DslCommandLine.IsKnownFailure(e) ? "error: " + e.Message : e.ToString());
+            error.Flush();
+            ranks.Abort(1);
+            throw;
+        }
     }
 
     private int Run(TrainingFlags flags, ParseResult parse, bool evaluateOnly, DistributedEnvironment? ranks, TextWriter output)
@@ -58,6 +70,7 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
         var strict = parse.GetValue(flags.Strict);
         // Ranks on one machine share its cores.
         TorchRuntime.EnsureLoaded();
+        if (OneDnn.Notice is { } notice) output.WriteLine("warning: " + notice);
         set_num_threads(TrainingFlags.Positive(parse.GetValue(flags.Threads) ?? Math.Max(1, Environment.ProcessorCount / (ranks?.WorldSize ?? 1)), "--threads"));
         manual_seed(unchecked((long)seed));
 

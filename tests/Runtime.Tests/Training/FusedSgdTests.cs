@@ -62,12 +62,34 @@ public sealed class FusedSgdTests
         Assert.Null(((SGD.State)subject.state_dict().State[2]).momentum_buffer);
     }
 
+    [Fact]
+    public void StepsWhileTheCollectorRuns()
+    {
+        // The kernel's rate, momentum and decay reach TorchScript as native scalars: one finalized before libtorch reads
+        // it failed a step ("Expected false to be true" in Scalar::toLong) or read another value. TorchSharp's own SGD
+        // passes its scalars the same way, so the reference steps after the collector stops.
+        const int steps = 3000;
+        using var fused = new Parameters();
+        using var subject = new FusedSgd(fused.All, 0.1, 0.9, 0, 5e-4, true);
+        using (new BackgroundCollector())
+            for (var step = 0; step < steps; step++) Step(fused, subject, seed: step % 4);
+
+        using var reference = new Parameters();
+        using var plain = new SGD(reference.All, 0.1, 0.9, 0, 5e-4, true);
+        for (var step = 0; step < steps; step++) Step(reference, plain, seed: step % 4);
+        AssertClose(reference, fused, $"after {steps} steps");
+    }
+
     private static void StepBoth(Parameters reference, SGD plain, Parameters fused, SGD subject, int seed)
     {
-        reference.SetGradients(seed);
-        fused.SetGradients(seed);
-        plain.step();
-        subject.step();
+        Step(reference, plain, seed);
+        Step(fused, subject, seed);
+    }
+
+    private static void Step(Parameters parameters, SGD optimizer, int seed)
+    {
+        parameters.SetGradients(seed);
+        optimizer.step();
     }
 
     private static void AssertClose(Parameters expected, Parameters actual, string when)
