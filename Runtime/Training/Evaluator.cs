@@ -32,6 +32,7 @@ public static class Evaluator
                 if (!batches.MoveNext()) break;
                 using var batch = batches.Current;
                 var dataTime = clock.Elapsed;
+                using var pause = CollectorPause.Start();
                 using var scope = NewDisposeScope();
                 var (images, labels) = batch.To(device, channelsLast);
                 var logits = precision.Forward(model, images);

@@ -87,6 +87,7 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
             using var batch = batches.Current;
             var dataTime = clock.Elapsed;
             cancel.ThrowIfCancellationRequested();
+            using var pause = CollectorPause.Start();
             // One scope per step: every activation, gradient handle and temporary dies here, so memory stays flat.
             using var scope = NewDisposeScope();
             var (images, labels) = batch.To(options.Device, layout.ChannelsLast);
