@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Dsl.Runtime;
 
 /// <summary>
@@ -10,7 +8,7 @@ namespace Dsl.Runtime;
 /// oneDNN is turned off for the process (libtorch then runs its own, slower kernels) and <see cref="Notice"/> says so.
 /// <c>DSL_ONEDNN=on</c> skips the check, <c>DSL_ONEDNN=off</c> turns oneDNN off without it.
 /// </summary>
-public static partial class OneDnn
+public static class OneDnn
 {
     public const string Variable = "DSL_ONEDNN";
 
@@ -60,18 +58,10 @@ public static partial class OneDnn
 
     private static void Disable(string notice)
     {
-        SetUserEnabledMkldnn(GlobalContext(), false);
+        LibTorchContext.DisableOneDnn();
         enabled = false;
         OneDnn.notice = notice;
     }
-
-    // TorchSharp binds no switch for oneDNN; these are libtorch's at::globalContext() and
-    // at::Context::setUserEnabledMkldnn(bool), the flag torch.backends.mkldnn.enabled sets.
-    [LibraryImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
-    private static partial IntPtr GlobalContext();
-
-    [LibraryImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
-    private static partial void SetUserEnabledMkldnn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
 
     /// <summary>
     /// A 3×3 convolution of 8 channels, batch 16, forward and backward in float32 (NCHW and NHWC) and forward in
