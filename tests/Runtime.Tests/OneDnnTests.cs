@@ -30,14 +30,14 @@ public sealed class OneDnnTests
 
         foreach (var (name, value, reference) in new[] { ("output", actual.Output, exact.Output), ("input gradient", actual.Input, exact.Input), ("weight gradient", actual.Weight, exact.Weight) })
         {
-            var error = ((value.to(float64) - reference).norm() / reference.norm()).item<double>();
+            var error = RelativeError(value, reference);
             Assert.True(error <= 1e-4, $"{name}: relative error {error:E2} (oneDNN {(OneDnn.Enabled ? "on" : "off")})");
         }
         using (no_grad())
         {
             var half = nn.functional.conv2d(Layout(input.to(bfloat16), channelsLast), Layout(weight.to(bfloat16), channelsLast),
                 strides: [stride, stride], padding: [kernel / 2, kernel / 2]);
-            var error = ((half.to(float64) - exact.Output).norm() / exact.Output.norm()).item<double>();
+            var error = RelativeError(half, exact.Output);
             Assert.True(error <= 2e-2, $"bfloat16 output: relative error {error:E2} (oneDNN {(OneDnn.Enabled ? "on" : "off")})");
         }
     }
@@ -52,6 +52,8 @@ public sealed class OneDnnTests
         (y * arange(y.numel(), dtype: y.dtype).reshape(y.shape).div(y.numel())).sum().backward();
         return (y.detach(), x.grad!, w.grad!);
     }
+
+    private static double RelativeError(Tensor actual, Tensor exact) => ((actual.to(float64) - exact).norm() / exact.norm()).item<double>();
 
     private static Tensor Layout(Tensor tensor, bool channelsLast) => channelsLast ? tensor.ToChannelsLast() : tensor;
 }
