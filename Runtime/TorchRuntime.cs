@@ -25,10 +25,10 @@ public static class TorchRuntime
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
-            OneDnn.Configure();
             // libtorch considers NNPACK for float32 convolutions oneDNN does not take and, where NNPACK cannot
             // initialize (an AMD EPYC: "Unsupported hardware"), warns each time: hundreds of lines a training step.
             if (!LibTorchContext.NnpackAvailable()) LibTorchContext.DisableNnpack();
+            OneDnn.Configure();
             return true;
         }
         catch (Exception e) when (e is TypeInitializationException or NotSupportedException or DllNotFoundException)

@@ -42,22 +42,22 @@ public static partial class DslCommandLine
         {
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (SpecCompilationException e)
+        catch (Exception e) when (Describe(e) is { } lines)
         {
-            foreach (var line in e.Diagnostics) error.WriteLine(line);
-            return 1;
-        }
-        catch (UsageException e)
-        {
-            error.WriteLine("error: " + e.Message);
-            return 2;
-        }
-        catch (Exception e) when (IsKnownFailure(e))
-        {
-            error.WriteLine("error: " + e.Message);
-            return 1;
+            foreach (var line in lines) error.WriteLine(line);
+            return e is UsageException ? 2 : 1;
         }
     }
+
+    /// <summary>What a failure that is not a bug says to the user, instead of a stack trace: a spec's diagnostics, or one
+    /// "error:" line; null for a bug.</summary>
+    internal static IReadOnlyList<string>? Describe(Exception e) => e switch
+    {
+        SpecCompilationException spec => spec.Diagnostics,
+        UsageException => ["error: " + e.Message],
+        _ when IsKnownFailure(e) => ["error: " + e.Message],
+        _ => null,
+    };
 
     /// <summary>Failures of input, files or the system that one "error:" line explains; others are bugs and keep their stack trace.</summary>
     internal static bool IsKnownFailure(Exception e) =>

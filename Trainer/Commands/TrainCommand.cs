@@ -41,8 +41,13 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
     {
         var nproc = TrainingFlags.Positive(parse.GetValue(flags.Nproc), "--nproc");
         if (nproc > 1 && evaluateOnly) throw new UsageException("--nproc applies to training; evaluate in one process");
-        // The launcher re-runs this same command line in every rank; a rank sees WORLD_SIZE and trains.
-        if (nproc > 1 && !DistributedEnvironment.IsLaunched) return LocalLauncher.Run(nproc, Environment.GetCommandLineArgs()[1..]);
+        // The launcher re-runs this same command line in every rank; a rank sees WORLD_SIZE and trains. A wrong model,
+        // spec or flag is reported once, here, rather than by every rank.
+        if (nproc > 1 && !DistributedEnvironment.IsLaunched)
+        {
+            TrainingPlan.Resolve(ModelResolver.Resolve(parse.GetValue(flags.Model)!, catalog), flags, parse);
+            return LocalLauncher.Run(nproc, Environment.GetCommandLineArgs()[1..]);
+        }
         using var ranks = DistributedEnvironment.IsLaunched && !evaluateOnly ? DistributedEnvironment.Start() : null;
         try
         {
@@ -53,7 +58,7 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
         {
             // Disposing the ranks would wait in MPI's shutdown for peers that wait for this rank in their next
             // collective: the job would hang. Say what failed, then end every rank.
-            error.WriteLine(DslCommandLine.IsKnownFailure(e) ? "error: " + e.Message : e.ToString());
+            foreach (var line in DslCommandLine.Describe(e) ?? [e.ToString()]) error.WriteLine(line);
             error.Flush();
             ranks.Abort(1);
             throw;

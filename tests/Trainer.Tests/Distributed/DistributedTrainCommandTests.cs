@@ -47,6 +47,16 @@ public sealed class DistributedTrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void AWrongModelIsReportedOnceBeforeAnyRankStarts()
+    {
+        var (code, text) = Dsl("train", "--model", "bLResNet-Smal", "--data", "synthetic", "--nproc", "2");
+        Assert.Equal(2, code);
+        Assert.Equal(1, text.Split('\n').Count(line => line.StartsWith("error: unknown model 'bLResNet-Smal'", StringComparison.Ordinal)));
+        Assert.DoesNotContain("[rank", text);
+        Assert.DoesNotContain("   at ", text);
+    }
+
+    [Fact]
     public void NprocMustBePositive()
     {
         var (code, text) = Dsl("train", "--data", "synthetic", "--nproc", "0");
