@@ -8,7 +8,7 @@ namespace Dsl.Runtime;
 /// </summary>
 internal static partial class LibTorchContext
 {
-    public static void DisableOneDnn() => SetUserEnabledMkldnn(GlobalContext(), false);
+    public static void UseOneDnn(bool enabled) => SetUserEnabledMkldnn(GlobalContext(), enabled);
 
     public static void DisableNnpack() => SetUserEnabledNnpack(GlobalContext(), false);
 

@@ -6,6 +6,8 @@ namespace Dsl.Runtime;
 /// AVX-512, and crashed on some, where libtorch's own kernels and PyTorch 1.13 were right: training there went to NaN.
 /// So when libtorch loads, a small convolution is checked against float64 (a millisecond); where it disagrees,
 /// oneDNN is turned off for the process (libtorch then runs its own, slower kernels) and <see cref="Notice"/> says so.
+/// A bfloat16 run, 4.4× slower without oneDNN, may take it back with <see cref="Admit"/> once its own model has
+/// passed <see cref="OneDnnModelCheck"/> (<c>dsl</c> runs that check in a child process, since oneDNN also crashed there).
 /// <c>DSL_ONEDNN=on</c> skips the check, <c>DSL_ONEDNN=off</c> turns oneDNN off without it.
 /// </summary>
 public static class OneDnn
@@ -13,7 +15,18 @@ public static class OneDnn
     public const string Variable = "DSL_ONEDNN";
 
     private static bool enabled = true;
-    private static string? notice;
+    private static string? offNotice;
+    private static string? wrongAt;
+
+    /// <summary>What the load-time check found wrong (oneDNN is then off until <see cref="Admit"/>); null where it agreed or did not run.</summary>
+    public static string? WrongAt
+    {
+        get
+        {
+            TorchRuntime.EnsureLoaded();
+            return wrongAt;
+        }
+    }
 
     /// <summary>Whether convolutions may run through oneDNN (libtorch's choice, and the inference form's fused calls).</summary>
     public static bool Enabled
@@ -31,7 +44,7 @@ public static class OneDnn
         get
         {
             TorchRuntime.EnsureLoaded();
-            return notice;
+            return enabled ? null : offNotice;
         }
     }
 
@@ -47,8 +60,9 @@ public static class OneDnn
                 Disable($"oneDNN is off ({Variable}=off): convolutions run libtorch's own kernels");
                 return;
             case null or "" or "check":
-                if (SelfCheck.Disagreement() is { } what)
-                    Disable($"libtorch's oneDNN convolutions computed wrong results on this CPU ({what}); oneDNN is off and "
+                wrongAt = SelfCheck.Disagreement();
+                if (wrongAt is not null)
+                    Disable($"libtorch's oneDNN convolutions computed wrong results on this CPU ({wrongAt}); oneDNN is off and "
                         + $"convolutions run libtorch's own, slower kernels ({Variable}=on keeps it)");
                 return;
             default:
@@ -56,11 +70,24 @@ public static class OneDnn
         }
     }
 
+    /// <summary>Where the load-time check turned oneDNN off (<see cref="WrongAt"/>), turns it back on for a run whose model
+    /// passed <see cref="OneDnnModelCheck"/>, or off again for one whose model did not; the caller logs why.</summary>
+    public static void Admit(bool admitted)
+    {
+        if (WrongAt is null) throw new InvalidOperationException("oneDNN was not turned off by the load-time check; there is nothing to admit");
+        Use(admitted);
+    }
+
     private static void Disable(string notice)
     {
-        LibTorchContext.DisableOneDnn();
-        enabled = false;
-        OneDnn.notice = notice;
+        Use(false);
+        offNotice = notice;
+    }
+
+    internal static void Use(bool on)
+    {
+        LibTorchContext.UseOneDnn(on);
+        enabled = on;
     }
 
     /// <summary>

@@ -25,6 +25,7 @@ public static partial class DslCommandLine
             SummaryCommand.Create(catalog, console),
             ListCommand.Create(catalog, console),
             new BenchCommand(catalog, output, error).Create(),
+            CheckOneDnnCommand.Create(catalog, output),
         };
         AddCheckReference(root, catalog, console, output);
         return root;

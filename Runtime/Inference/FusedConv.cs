@@ -1,3 +1,4 @@
+using Dsl.Runtime.MixedPrecision;
 using TorchSharp.Modules;
 
 namespace Dsl.Runtime.Inference;
@@ -15,6 +16,8 @@ public sealed class FusedConv : nn.Module<Tensor, Tensor>
     private readonly long[] padding;
     private readonly long[] dilation;
     private readonly long groups;
+    // Where the convolution stays in float32 in a bfloat16 form (Autocast.KeepsFloat32): the type it hands on.
+    private readonly ScalarType? outputType;
 
     public bool Relu { get; }
 
@@ -22,6 +25,11 @@ public sealed class FusedConv : nn.Module<Tensor, Tensor>
     {
         if (conv.padding is null || conv.padding_mode != PaddingModes.Zeros)
             throw new ArgumentException("Only convolutions with explicit zero padding are folded.", nameof(conv));
+        if (layout.Precision == InferencePrecision.BFloat16 && Autocast.KeepsFloat32(conv.in_channels))
+        {
+            outputType = layout.DType;
+            layout = layout with { Precision = InferencePrecision.Float32 };
+        }
         this.weight = layout.Convert(weight);
         this.bias = bias?.to(layout.DType);
         stride = conv.stride;
@@ -52,6 +60,13 @@ public sealed class FusedConv : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
+        if (outputType is not { } type) return Convolve(input);
+        using var scope = NewDisposeScope();
+        return Convolve(input.to(weight.dtype)).to(type).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Convolve(Tensor input)
+    {
         if (OneDnnConvolution.Supports(input))
             return OneDnnConvolution.Instance.Convolve(input, weight, bias, stride, padding, dilation, groups, Relu);
         var output = nn.functional.conv2d(input, weight, bias, stride, padding, dilation, groups);
@@ -65,6 +80,12 @@ public sealed class FusedConv : nn.Module<Tensor, Tensor>
     /// </summary>
     public Tensor AddInto(Tensor residual, Tensor input)
     {
+        if (outputType is not null)
+        {
+            using var full = input.to(weight.dtype);
+            using var sum = nn.functional.conv2d(full, weight, bias, stride, padding, dilation, groups);
+            return residual.add_(sum).relu_();
+        }
         if (OneDnnConvolution.SupportsAdd(residual, input))
             return OneDnnConvolution.Instance.ConvolveAdd(residual, input, weight, bias, stride, padding, dilation, groups, relu: true);
         using var output = nn.functional.conv2d(input, weight, bias, stride, padding, dilation, groups);

@@ -35,11 +35,24 @@ public static class Autocast
         };
     }
 
+    /// <summary>
+    /// Whether a convolution of <paramref name="inChannels"/> input channels computes in float32 under bfloat16 (and hands
+    /// on bfloat16), here and in bfloat16 inference forms: one channel, a grey image's first convolution. It is a small share of a network's work,
+    /// and oneDNN computed it wrong in bfloat16 on an AMD EPYC (a one-channel NHWC tensor is also an NCHW one, the
+    /// layout oneDNN got wrong there; see <see cref="OneDnn"/>).
+    /// </summary>
+    public static bool KeepsFloat32(long inChannels) => inChannels == 1;
+
     private static Tensor Convolve(Conv2d conv, Tensor input, ScalarType type)
     {
         if (conv.padding_mode != PaddingModes.Zeros || conv.padding_type is not null)
             throw new NotSupportedException(
                 $"mixed precision runs convolutions with explicit zero padding; {conv.GetName()} pads {conv.padding_mode} with padding type {conv.padding_type?.ToString() ?? "none"}");
+        if (KeepsFloat32(conv.in_channels))
+        {
+            using var full = conv.call(input.to(ScalarType.Float32));
+            return full.to(type);
+        }
         return nn.functional.conv2d(input.to(type), conv.weight!.to(type), conv.bias?.to(type), conv.stride, conv.padding, conv.dilation,
             conv.groups);
     }

@@ -8,6 +8,7 @@ using Dsl.Runtime.MixedPrecision;
 using Dsl.Runtime.Models;
 using Dsl.Runtime.Training;
 using Dsl.Trainer.Models;
+using Dsl.Trainer.Setup;
 
 namespace Dsl.Trainer.Commands;
 
@@ -63,13 +64,16 @@ public sealed class BenchCommand(IReadOnlyList<ModelInfo> catalog, TextWriter ou
             TrainingFlags.ParseChoice<MemoryFormatMode>(parse.GetValue(memoryFormat)!, TrainingSpec.MemoryFormats),
             parse.GetValue(warmUp), parse.GetValue(repeats), parse.GetValue(json));
         // Resolve every name first, so that a typo in the last one fails before minutes of timing.
-        var entries = parse.GetValue(models)!.Select(name => ModelResolver.Resolve(name, catalog)).ToList();
-        // Not on the output, which --json keeps to one object per line.
-        if (OneDnn.Notice is { } notice) error.WriteLine("warning: " + notice);
-        foreach (var entry in entries)
+        var entries = parse.GetValue(models)!.Select(name => (Name: name, Info: ModelResolver.Resolve(name, catalog))).ToList();
+        // Not on the output, which --json keeps to one object per line; each line once.
+        string? said = null;
+        foreach (var (name, entry) in entries)
         {
             var size = TrainingFlags.Positive(parse.GetValue(inputSize) ?? entry.InputHeight, "--input-size");
             long[] shape = [batchSize, entry.InputChannels, size, size];
+            var line = OneDnnAdmission.Decide(name, entry, size, batchSize, settings.Precision, settings.MemoryFormat, CPU)
+                ?? (OneDnn.Notice is { } notice ? "warning: " + notice : null);
+            if (line is not null && line != said) error.WriteLine(said = line);
             foreach (var which in modes) Print(which == "eval" ? Eval(entry, shape, settings) : Train(entry, shape, settings), settings.Json);
         }
         return 0;

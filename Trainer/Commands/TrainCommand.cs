@@ -45,7 +45,13 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
         // spec or flag is reported once, here, rather than by every rank.
         if (nproc > 1 && !DistributedEnvironment.IsLaunched)
         {
-            TrainingPlan.Resolve(ModelResolver.Resolve(parse.GetValue(flags.Model)!, catalog), flags, parse);
+            var plan = TrainingPlan.Resolve(ModelResolver.Resolve(parse.GetValue(flags.Model)!, catalog), flags, parse);
+            // Decided once for all ranks, which inherit the decision.
+            if (AdmitOneDnn(flags, parse, plan) is { } admission)
+            {
+                output.WriteLine(admission);
+                if (OneDnn.Enabled) Environment.SetEnvironmentVariable(OneDnn.Variable, "on");
+            }
             return LocalLauncher.Run(nproc, Environment.GetCommandLineArgs()[1..]);
         }
         using var ranks = DistributedEnvironment.IsLaunched && !evaluateOnly ? DistributedEnvironment.Start() : null;
@@ -73,9 +79,11 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
         var device = SelectDevice(parse.GetValue(flags.Device)!, parse.GetValue(flags.Gpu));
         var seed = parse.GetValue(flags.Seed);
         var strict = parse.GetValue(flags.Strict);
-        // Ranks on one machine share its cores.
         TorchRuntime.EnsureLoaded();
+        // A launched rank inherits the launcher's decision.
+        if (ranks is null && AdmitOneDnn(flags, parse, plan) is { } admission) output.WriteLine(admission);
         if (OneDnn.Notice is { } notice) output.WriteLine("warning: " + notice);
+        // Ranks on one machine share its cores.
         set_num_threads(TrainingFlags.Positive(parse.GetValue(flags.Threads) ?? Math.Max(1, Environment.ProcessorCount / (ranks?.WorldSize ?? 1)), "--threads"));
         manual_seed(unchecked((long)seed));
 
@@ -180,6 +188,10 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
         output.WriteLine(LogLines.Evaluation(inputSize, metrics));
         return 0;
     }
+
+    private static string? AdmitOneDnn(TrainingFlags flags, ParseResult parse, TrainingPlan plan) =>
+        OneDnnAdmission.Decide(parse.GetValue(flags.Model)!, plan.Model, plan.InputSize, plan.Recipe.BatchSize, plan.Recipe.Precision,
+            plan.Recipe.MemoryFormat, SelectDevice(parse.GetValue(flags.Device)!, parse.GetValue(flags.Gpu)));
 
     private bool IsLiveTerminal() =>
         ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && console.Profile.Capabilities.Interactive;

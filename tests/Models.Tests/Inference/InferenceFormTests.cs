@@ -86,6 +86,21 @@ public sealed class InferenceFormTests(ITestOutputHelper output)
     private const double BFloat16Tolerance = 3e-2;
 
     [Fact]
+    public void BFloat16FormKeepsAGreyImagesFirstConvolutionInFloat32()
+    {
+        using var scope = NewDisposeScope();
+        using var model = BuiltInModels.Catalog.Get("bLResNet-Small").Create();
+        model.eval();
+        using var form = ((IHasInferenceForm)model).ForInference(InferencePrecision.BFloat16, MemoryFormat.ChannelsLast);
+        var convolutions = form.state_dict().Where(p => p.Value.dim() == 4).ToList();
+
+        Assert.Equal(ScalarType.Float32, convolutions.Single(p => p.Key == "conv1.weight").Value.dtype);
+        Assert.All(convolutions.Where(p => p.Key != "conv1.weight"), p => Assert.Equal(ScalarType.BFloat16, p.Value.dtype));
+        var images = TrainedState.Images(2, 1, 28, 28, seed: 9);
+        Assert.Equal(ScalarType.Float32, form.call(images).dtype);
+    }
+
+    [Fact]
     public void FormIsASnapshotOfTheRunningStatistics()
     {
         using var scope = NewDisposeScope();

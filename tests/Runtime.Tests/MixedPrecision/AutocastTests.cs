@@ -26,6 +26,27 @@ public sealed class AutocastTests
     }
 
     [Fact]
+    public void AConvolutionOfAOneChannelInputComputesInFloat32InTheScope()
+    {
+        manual_seed(3);
+        using var grey = Layers.Conv(1, 12, kernel: 3);
+        using var colour = Layers.Conv(3, 12, kernel: 3);
+        using var scope = NewDisposeScope();
+        var greyImages = randn(2, 1, 8, 8);
+        var colourImages = randn(2, 3, 8, 8);
+        Tensor greyMixed, colourMixed;
+        using (Autocast.BFloat16())
+        {
+            greyMixed = Autocast.Call(grey, greyImages);
+            colourMixed = Autocast.Call(colour, colourImages);
+        }
+        // Computed in float32, handed on in bfloat16 as every other layer's output.
+        Assert.Equal(ScalarType.BFloat16, greyMixed.dtype);
+        Assert.True(greyMixed.equal(grey.call(greyImages).to(ScalarType.BFloat16)).all().item<bool>());
+        Assert.Equal(ScalarType.BFloat16, colourMixed.dtype);
+    }
+
+    [Fact]
     public void OutsideAScopeALayerRunsItsOwnFloat32Forward()
     {
         manual_seed(2);
