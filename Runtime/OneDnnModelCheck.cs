@@ -50,7 +50,7 @@ public static class OneDnnModelCheck
         var wasEnabled = OneDnn.Enabled;
         try
         {
-            return Measure(create, input, channelsLast, OneDnn.Use);
+            return MeasureSwitching(create, input, channelsLast);
         }
         finally
         {
@@ -58,7 +58,7 @@ public static class OneDnnModelCheck
         }
     }
 
-    private static Result Measure(Func<nn.Module<Tensor, Tensor>> create, long[] input, bool channelsLast, Action<bool> useOneDnn)
+    private static Result MeasureSwitching(Func<nn.Module<Tensor, Tensor>> create, long[] input, bool channelsLast)
     {
         using var scope = NewDisposeScope();
         using var enableGrad = enable_grad();
@@ -80,7 +80,7 @@ public static class OneDnnModelCheck
         var upstream = (Tensor?)null;
         (Tensor Logits, Tensor Gradients) Step(bool bfloat16, bool oneDnn)
         {
-            useOneDnn(oneDnn);
+            OneDnn.Use(oneDnn);
             model.zero_grad();
             var logits = new PrecisionChoice(bfloat16, "oneDNN check").Forward(model, images);
             upstream ??= randn(logits.shape, generator: generator);
@@ -93,12 +93,12 @@ public static class OneDnnModelCheck
         var oneDnn = Step(bfloat16: true, oneDnn: true);
 
         using var noGrad = no_grad();
-        useOneDnn(false);
+        OneDnn.Use(false);
         var exactInference = model.call(images);
         using var form = ((IHasInferenceForm)model).ForInference(InferencePrecision.BFloat16,
             channelsLast ? MemoryFormat.ChannelsLast : MemoryFormat.Contiguous);
         var libTorchInference = form.call(images);
-        useOneDnn(true);
+        OneDnn.Use(true);
         var oneDnnInference = form.call(images);
         return new(channelsLast,
             new(Relative(exact.Logits, oneDnn.Logits), Relative(exact.Logits, libTorch.Logits)),

@@ -26,6 +26,11 @@ public sealed record PrecisionChoice(bool BFloat16, string Reason)
         }
     }
 
+    /// <summary>Whether <paramref name="mode"/> takes bfloat16 on <paramref name="device"/> once oneDNN is on: asked for, or Auto on
+    /// hardware that runs it natively (what <see cref="Resolve"/> decides before it looks at oneDNN).</summary>
+    public static bool TakesBFloat16WithOneDnn(PrecisionMode mode, Device device) =>
+        mode == PrecisionMode.BFloat16 || (mode == PrecisionMode.Auto && BFloat16Hardware.Probe(device).Native);
+
     /// <summary>The model's logits for <paramref name="images"/> under this choice, in float32 for the loss and the accuracy.</summary>
     public Tensor Forward(nn.Module<Tensor, Tensor> model, Tensor images)
     {

@@ -31,6 +31,7 @@ public static class CheckOneDnnCommand
             var agrees = true;
             foreach (var layout in parse.GetValue(layouts)!.Split(','))
             {
+                if (layout is not ("nchw" or "nhwc")) throw new UsageException($"--layouts: '{layout}' is not nchw or nhwc");
                 var result = OneDnnModelCheck.Measure(entry.Create, input, channelsLast: layout == "nhwc");
                 output.WriteLine(result);
                 agrees &= result.Agrees;

@@ -47,7 +47,7 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
         {
             var plan = TrainingPlan.Resolve(ModelResolver.Resolve(parse.GetValue(flags.Model)!, catalog), flags, parse);
             // Decided once for all ranks, which inherit the decision.
-            if (AdmitOneDnn(flags, parse, plan) is { } admission)
+            if (AdmitOneDnn(flags, parse, plan, SelectDevice(parse.GetValue(flags.Device)!, parse.GetValue(flags.Gpu))) is { } admission)
             {
                 output.WriteLine(admission);
                 if (OneDnn.Enabled) Environment.SetEnvironmentVariable(OneDnn.Variable, "on");
@@ -81,7 +81,7 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
         var strict = parse.GetValue(flags.Strict);
         TorchRuntime.EnsureLoaded();
         // A launched rank inherits the launcher's decision.
-        if (ranks is null && AdmitOneDnn(flags, parse, plan) is { } admission) output.WriteLine(admission);
+        if (ranks is null && AdmitOneDnn(flags, parse, plan, device) is { } admission) output.WriteLine(admission);
         if (OneDnn.Notice is { } notice) output.WriteLine("warning: " + notice);
         // Ranks on one machine share its cores.
         set_num_threads(TrainingFlags.Positive(parse.GetValue(flags.Threads) ?? Math.Max(1, Environment.ProcessorCount / (ranks?.WorldSize ?? 1)), "--threads"));
@@ -189,9 +189,9 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
         return 0;
     }
 
-    private static string? AdmitOneDnn(TrainingFlags flags, ParseResult parse, TrainingPlan plan) =>
+    private static string? AdmitOneDnn(TrainingFlags flags, ParseResult parse, TrainingPlan plan, Device device) =>
         OneDnnAdmission.Decide(parse.GetValue(flags.Model)!, plan.Model, plan.InputSize, plan.Recipe.BatchSize, plan.Recipe.Precision,
-            plan.Recipe.MemoryFormat, SelectDevice(parse.GetValue(flags.Device)!, parse.GetValue(flags.Gpu)));
+            plan.Recipe.MemoryFormat, device);
 
     private bool IsLiveTerminal() =>
         ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && console.Profile.Capabilities.Interactive;

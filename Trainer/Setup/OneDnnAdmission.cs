@@ -29,8 +29,7 @@ public static class OneDnnAdmission
         if (device.type != DeviceType.CPU || OneDnn.WrongAt is not { } wrong) return null;
         // Each run decides afresh, as dsl bench does model by model.
         OneDnn.Admit(false);
-        var bfloat16 = precision == PrecisionMode.BFloat16 || (precision == PrecisionMode.Auto && BFloat16Hardware.Probe(device).Native);
-        if (!bfloat16) return null;
+        if (!PrecisionChoice.TakesBFloat16WithOneDnn(precision, device)) return null;
         var layouts = format switch
         {
             MemoryFormatMode.Nchw => "nchw",

@@ -19,6 +19,14 @@ public sealed class OneDnnAdmissionTests : IDisposable
     }
 
     [Fact]
+    public void TheHiddenCheckRefusesALayoutItDoesNotKnow()
+    {
+        var (code, _, error) = CommandRunner.Run(Catalog, "check-onednn", "--model", "bLResNet-Small", "--shape", "2,1,28,28", "--layouts", "nhcw");
+        Assert.Equal(2, code);
+        Assert.Contains("--layouts: 'nhcw' is not nchw or nhwc", error);
+    }
+
+    [Fact]
     public void AFloat32RunDecidesNothingAndLeavesOneDnnAsTheLoadTimeCheckLeftIt()
     {
         var info = Definitions.BuiltInModels.Catalog.Get("bLResNet-Small");
