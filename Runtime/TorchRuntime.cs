@@ -15,7 +15,8 @@ public static class TorchRuntime
         Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
 
     /// <summary>
-    /// Initializes libtorch on the CPU and decides whether it may use oneDNN (<see cref="OneDnn"/>); throws
+    /// Initializes libtorch on the CPU, tunes malloc for tensors (<see cref="NativeHeap"/>) and decides whether it
+    /// may use oneDNN (<see cref="OneDnn"/>); throws
     /// <see cref="TorchRuntimeException"/> with the cause when it cannot load.
     /// </summary>
     public static void EnsureLoaded() => _ = Loaded.Value;
@@ -25,6 +26,7 @@ public static class TorchRuntime
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
+            NativeHeap.Configure();
             // libtorch considers NNPACK for float32 convolutions oneDNN does not take and, where NNPACK cannot
             // initialize (an AMD EPYC: "Unsupported hardware"), warns each time: hundreds of lines a training step.
             if (!LibTorchContext.NnpackAvailable()) LibTorchContext.DisableNnpack();
