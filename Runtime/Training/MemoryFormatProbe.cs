@@ -48,6 +48,8 @@ public static class MemoryFormatProbe
             using var imagesNhwc = images.ToChannelsLast();
             using var labels = zeros(batchShape[0], ScalarType.Int64, options.Device);
             nchw = Time(model, images, labels, options, precision);
+            // NCHW gradients would make every NHWC step accumulate into the other layout (libtorch warns, and it is slower).
+            DropGradients(model);
             model.ToChannelsLast();
             nhwc = Time(model, imagesNhwc, labels, options, precision);
         }
@@ -91,6 +93,11 @@ public static class MemoryFormatProbe
             copy.Dispose();
         }
         // The probe's gradients go too, so the first real step starts as it would have without it.
+        DropGradients(model);
+    }
+
+    private static void DropGradients(nn.Module model)
+    {
         foreach (var parameter in model.parameters()) parameter.grad = null;
     }
 }

@@ -1,4 +1,5 @@
 using Dsl.Definitions;
+using Dsl.Runtime;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.MixedPrecision;
 using Dsl.Runtime.Training;
@@ -28,6 +29,42 @@ public sealed class MemoryFormatProbeTests
         Assert.Equal(choice.ChannelsLast, weight.stride(1) == 1 && weight.shape[1] > 1);
         Assert.Equal(choice.ChannelsLast ? "nhwc" : "nchw", choice.Name);
         foreach (var tensor in before.Values) tensor.Dispose();
+    }
+
+    [Fact]
+    public void NhwcStepsOfTheProbeStartWithoutNchwGradients()
+    {
+        using var oneThread = new OneComputeThread();
+        manual_seed(23);
+        using var model = new GradientLayoutRecorder();
+        model.train();
+
+        MemoryFormatProbe.Choose(model, [4, 3, 16, 16], new TrainingOptions(), PrecisionChoice.Float32);
+
+        var steps = MemoryFormatProbe.WarmUpSteps + MemoryFormatProbe.TimedSteps;
+        Assert.Equal(2 * steps, model.Seen.Count);
+        // A gradient left in the other layout makes libtorch accumulate across layouts, slowing the steps it times.
+        Assert.All(model.Seen, seen => Assert.True(seen.Matches, $"a step in {seen.Layout} found a gradient in the other layout"));
+        Assert.Equal(steps, model.Seen.Count(seen => seen.Layout == "NHWC"));
+    }
+
+    /// <summary>A small network that notes, at each forward, whether its convolution's gradient has its weight's layout.</summary>
+    private sealed class GradientLayoutRecorder : nn.Module<Tensor, Tensor>
+    {
+        private readonly TorchSharp.Modules.Conv2d conv = nn.Conv2d(3, 8, 3, bias: false);
+        private readonly TorchSharp.Modules.Linear fc = nn.Linear(8, 10);
+
+        public List<(string Layout, bool Matches)> Seen { get; } = [];
+
+        public GradientLayoutRecorder() : base(nameof(GradientLayoutRecorder)) => RegisterComponents();
+
+        public override Tensor forward(Tensor input)
+        {
+            var gradient = conv.weight!.grad;
+            Seen.Add((input.IsChannelsLast() ? "NHWC" : "NCHW", gradient is null || gradient.stride().SequenceEqual(conv.weight.stride())));
+            using var scope = NewDisposeScope();
+            return fc.call(nn.functional.adaptive_avg_pool2d(conv.call(input), 1).flatten(1)).MoveToOuterDisposeScope();
+        }
     }
 
     [Fact]
