@@ -107,7 +107,7 @@ def main(argv=None):
     parser.add_argument("--batch", type=positive, default=16)
     parser.add_argument("--input-size", type=positive, default=224)
     parser.add_argument("--threads", type=positive, default=os.cpu_count())
-    parser.add_argument("--warm-up", type=int, default=2)
+    parser.add_argument("--warm-up", type=int, default=6)
     parser.add_argument("--repeats", type=positive, default=10, help="timed runs inside each process")
     parser.add_argument("--rounds", type=positive, default=3, help="processes per side and setting")
     parser.add_argument("--ours", default=OURS, help="command that runs our side (default: %(default)s)")
