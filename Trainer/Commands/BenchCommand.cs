@@ -30,7 +30,8 @@ public sealed class BenchCommand(IReadOnlyList<ModelInfo> catalog, TextWriter ou
     private readonly Option<string> precision = new("--precision") { Description = "fp32, bf16 or auto (bf16 where the hardware runs it natively)", DefaultValueFactory = _ => "auto" };
     private readonly Option<string> memoryFormat = new("--memory-format") { Description = "nchw, nhwc or auto (the faster, measured)", DefaultValueFactory = _ => "auto" };
     private readonly Option<string> mode = new("--mode") { Description = "eval (inference form), train (SGD step) or both", DefaultValueFactory = _ => "both" };
-    private readonly Option<int> warmUp = new("--warm-up") { Description = "untimed batches first", DefaultValueFactory = _ => 3 };
+    // Six: .NET recompiles hot methods, optimized, in the background during the first batches, slowing about five.
+    private readonly Option<int> warmUp = new("--warm-up") { Description = "untimed batches first", DefaultValueFactory = _ => 6 };
     private readonly Option<int> repeats = new("--repeats") { Description = "timed batches; the median is reported", DefaultValueFactory = _ => 10 };
     private readonly Option<int?> threads = new("--threads") { Description = "libtorch compute threads (all cores)" };
     private readonly Option<bool> json = new("--json") { Description = "one JSON object per measurement and nothing else" };
