@@ -80,15 +80,12 @@ public sealed class FusedConv : nn.Module<Tensor, Tensor>
     /// </summary>
     public Tensor AddInto(Tensor residual, Tensor input)
     {
-        if (outputType is not null)
-        {
-            using var full = input.to(weight.dtype);
-            using var sum = nn.functional.conv2d(full, weight, bias, stride, padding, dilation, groups);
-            return residual.add_(sum).relu_();
-        }
-        if (OneDnnConvolution.SupportsAdd(residual, input))
-            return OneDnnConvolution.Instance.ConvolveAdd(residual, input, weight, bias, stride, padding, dilation, groups, relu: true);
-        using var output = nn.functional.conv2d(input, weight, bias, stride, padding, dilation, groups);
+        // A float32 convolution in a bfloat16 form: its input is cast, and the sum (types differ) takes the separate passes.
+        using var cast = outputType is null ? null : input.to(weight.dtype);
+        var x = cast ?? input;
+        if (OneDnnConvolution.SupportsAdd(residual, x))
+            return OneDnnConvolution.Instance.ConvolveAdd(residual, x, weight, bias, stride, padding, dilation, groups, relu: true);
+        using var output = nn.functional.conv2d(x, weight, bias, stride, padding, dilation, groups);
         return residual.add_(output).relu_();
     }
 }
