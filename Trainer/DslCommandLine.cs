@@ -1,10 +1,12 @@
 using System.Runtime.InteropServices;
 using Dsl.Runtime.Distributed;
 using System.CommandLine;
+using Dsl.Runtime.Platform;
 using Dsl.Runtime;
 using Dsl.Runtime.Checkpoints;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Training;
+using Dsl.Trainer.Platform;
 using Dsl.Trainer.Commands;
 using Dsl.Trainer.Specs;
 using Dsl.Runtime.Models;

@@ -47,7 +47,7 @@ public static class ReservedNames
         ("Shortcut", "global::Dsl.Runtime.Blocks.Shortcut"),
         ("Tensor", "global::TorchSharp.torch.Tensor"),
         ("Torch", "global::TorchSharp.torch"),
-        ("TorchRuntime", "global::Dsl.Runtime.TorchRuntime"),
+        ("TorchRuntime", "global::Dsl.Runtime.Platform.TorchRuntime"),
         ("WeightInit", "global::Dsl.Runtime.Blocks.WeightInit"),
     ];
 

@@ -1,4 +1,5 @@
 using Dsl.Runtime.MixedPrecision;
+using Dsl.Runtime.Platform;
 using TorchSharp.Modules;
 
 namespace Dsl.Runtime.Blocks;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Dsl.Runtime.Platform;
 
 namespace Dsl.Runtime.Data;
 

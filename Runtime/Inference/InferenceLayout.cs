@@ -1,3 +1,4 @@
+using Dsl.Runtime.Platform;
 namespace Dsl.Runtime.Inference;
 
 /// <summary>

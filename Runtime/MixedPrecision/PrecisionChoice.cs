@@ -1,9 +1,11 @@
+using Dsl.Runtime.Platform;
 using Dsl.Runtime.Training;
 
 namespace Dsl.Runtime.MixedPrecision;
 
 /// <summary>What a <see cref="PrecisionMode"/> comes to on a device, and why; the log prints <see cref="ToString"/>.</summary>
-public sealed record PrecisionChoice(bool BFloat16, string Reason)
+/// <param name="Warning">Where the choice runs slower than float32 would (bfloat16 without oneDNN's kernels), why; for the log.</param>
+public sealed record PrecisionChoice(bool BFloat16, string Reason, string? Warning = null)
 {
     public static PrecisionChoice Float32 { get; } = new(false, "float32 was asked for");
 
@@ -17,7 +19,11 @@ public sealed record PrecisionChoice(bool BFloat16, string Reason)
         switch (mode)
         {
             case PrecisionMode.Float32: return Float32;
-            case PrecisionMode.BFloat16: return new(true, "bfloat16 was asked for");
+            case PrecisionMode.BFloat16:
+                return device.type == DeviceType.CPU && CpuCapabilities.Current.MissingForOneDnnBFloat16 is { } missing
+                    ? new(true, "bfloat16 was asked for",
+                        $"bf16 was asked for, but this CPU has no {missing} (oneDNN's bfloat16 convolution): libtorch's own bfloat16 kernels run, slower than --precision fp32")
+                    : new(true, "bfloat16 was asked for");
             default:
                 var (native, evidence) = BFloat16Hardware.Probe(device);
                 if (native && device.type == DeviceType.CPU && !OneDnn.Enabled)

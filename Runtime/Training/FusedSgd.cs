@@ -1,3 +1,4 @@
+using Dsl.Runtime.Platform;
 using TorchSharp.Modules;
 
 namespace Dsl.Runtime.Training;
@@ -9,21 +10,12 @@ namespace Dsl.Runtime.Training;
 /// and checkpoints see an ordinary SGD.
 /// </summary>
 /// <remarks>
-/// TorchSharp binds no fused optimizer, but it compiles TorchScript, which reaches every ATen operator; the script
-/// below is that one call. The kernel walks memory flat, so each gradient and buffer is first given its parameter's
+/// The kernel (<see cref="FusedSgdKernel"/>) walks memory flat, so each gradient and buffer is first given its parameter's
 /// strides (a buffer restored NCHW for an NHWC parameter, say).
 /// </remarks>
 public sealed class FusedSgd : SGD
 {
-    private const string Script = """
-        def step(params: List[Tensor], grads: List[Tensor], buffers: List[Tensor], weight_decay: float, momentum: float,
-                 lr: float, dampening: float, nesterov: bool, maximize: bool, first: bool):
-            torch._fused_sgd_(params, grads, buffers, weight_decay=weight_decay, momentum=momentum, lr=lr,
-                              dampening=dampening, nesterov=nesterov, maximize=maximize, is_first_step=first)
-
-        """;
-
-    private readonly jit.CompilationUnit kernel = jit.compile(Script);
+    private readonly FusedSgdKernel kernel = new();
 
     public FusedSgd(IEnumerable<Parameter> parameters, double learningRate, double momentum, double dampening, double weightDecay,
         bool nesterov) : base(parameters, learningRate, momentum, dampening, weightDecay, nesterov)
@@ -73,10 +65,8 @@ public sealed class FusedSgd : SGD
     private void Run(Batch batch, Options options, bool first)
     {
         if (batch.Parameters.Count == 0) return;
-        using var arguments = new ScriptArguments(batch.Parameters.ToArray(), batch.Gradients.ToArray(), batch.Buffers.ToArray(),
-            options.weight_decay!.Value, options.momentum!.Value, options.LearningRate!.Value, options.dampening!.Value, options.nesterov!.Value,
-            options.maximize!.Value, first);
-        kernel.invoke("step", arguments.Values);
+        kernel.Step(batch.Parameters.ToArray(), batch.Gradients.ToArray(), batch.Buffers.ToArray(), options.weight_decay!.Value,
+            options.momentum!.Value, options.LearningRate!.Value, options.dampening!.Value, options.nesterov!.Value, options.maximize!.Value, first);
     }
 
     private static bool SameLayout(Tensor tensor, Tensor parameter) => tensor.stride().SequenceEqual(parameter.stride());

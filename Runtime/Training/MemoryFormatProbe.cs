@@ -1,5 +1,6 @@
 using Dsl.Runtime.Distributed;
 using Dsl.Runtime.MixedPrecision;
+using Dsl.Runtime.Platform;
 
 namespace Dsl.Runtime.Training;
 

@@ -3,6 +3,7 @@ using Dsl.Runtime.Checkpoints;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Distributed;
 using Dsl.Runtime.MixedPrecision;
+using Dsl.Runtime.Platform;
 using SGD = TorchSharp.Modules.SGD;
 
 namespace Dsl.Runtime.Training;
@@ -35,6 +36,7 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
         var ranks = options.Distributed is { IsDistributed: true } environment ? environment : null;
         precision = PrecisionChoice.Resolve(options.Precision, options.Device);
         observer.Note(precision.ToString());
+        if (precision.Warning is { } warning) observer.Warning(warning);
         layout = ChooseLayout(ranks);
         observer.Note(layout.ToString());
         using var sgd = options.CreateOptimizer(model);

@@ -1,12 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Dsl.Runtime.Platform;
 using Dsl.Runtime;
 using Dsl.Runtime.Inference;
 using Dsl.Generator.Specs;
 using Dsl.Runtime.MixedPrecision;
 using Dsl.Runtime.Models;
 using Dsl.Runtime.Training;
+using Dsl.Trainer.Platform;
 using Dsl.Trainer.Models;
 using Dsl.Trainer.Setup;
 
@@ -67,6 +69,8 @@ public sealed class BenchCommand(IReadOnlyList<ModelInfo> catalog, TextWriter ou
         // Resolve every name first, so that a typo in the last one fails before minutes of timing.
         var entries = parse.GetValue(models)!.Select(name => (Name: name, Info: ModelResolver.Resolve(name, catalog))).ToList();
         // Not on the output, which --json keeps to one object per line; each line once.
+        error.WriteLine(TorchRuntime.Summary);
+        if (PrecisionChoice.Resolve(settings.Precision, CPU).Warning is { } slower) error.WriteLine("warning: " + slower);
         string? said = null;
         foreach (var (name, entry) in entries)
         {

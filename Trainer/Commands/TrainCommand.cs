@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Dsl.Runtime.Platform;
 using TrainingSpec = Dsl.Generator.Specs.TrainingSpec;
 using Dsl.Runtime;
 using Dsl.Runtime.Distributed;
@@ -9,6 +10,7 @@ using Dsl.Runtime.Logging;
 using Dsl.Runtime.MixedPrecision;
 using Dsl.Runtime.Models;
 using Dsl.Runtime.Training;
+using Dsl.Trainer.Platform;
 using Dsl.Trainer.Models;
 using Dsl.Trainer.Progress;
 using Dsl.Trainer.Setup;
@@ -82,6 +84,7 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
         TorchRuntime.EnsureLoaded();
         // A launched rank inherits the launcher's decision.
         if (ranks is null && AdmitOneDnn(flags, parse, plan, device) is { } admission) output.WriteLine(admission);
+        output.WriteLine(TorchRuntime.Summary);
         if (OneDnn.Notice is { } notice) output.WriteLine("warning: " + notice);
         // Ranks on one machine share its cores.
         set_num_threads(TrainingFlags.Positive(parse.GetValue(flags.Threads) ?? Math.Max(1, Environment.ProcessorCount / (ranks?.WorldSize ?? 1)), "--threads"));
@@ -175,6 +178,7 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
             using (form)
             {
                 output.WriteLine($"Inference form: {chosenPrecision}, {layout}");
+                if (chosenPrecision.Warning is { } warning) output.WriteLine("warning: " + warning);
                 metrics = Evaluator.Evaluate(form, data.Validation, device, testAugmentation: recipe.TestAugmentation);
             }
         }

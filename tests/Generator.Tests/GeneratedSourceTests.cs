@@ -1,3 +1,4 @@
+using Dsl.Runtime.Platform;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
@@ -76,7 +77,7 @@ public sealed class GeneratedSourceTests
         var framework = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll")
             .Select(p => MetadataReference.CreateFromFile(p));
-        var runtime = MetadataReference.CreateFromFile(typeof(Dsl.Runtime.TorchRuntime).Assembly.Location);
+        var runtime = MetadataReference.CreateFromFile(typeof(Dsl.Runtime.Platform.TorchRuntime).Assembly.Location);
         var torchSharp = MetadataReference.CreateFromFile(typeof(TorchSharp.torch).Assembly.Location);
         var parse = GeneratorHarness.ParseOptions;
         var sources = Directory.GetFiles(RepositoryPaths.Definitions, "*.cs")

@@ -1,3 +1,4 @@
+using Dsl.Runtime.Platform;
 using Dsl.Runtime;
 using Dsl.Runtime.Blocks;
 using TorchSharp;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Dsl.Definitions;
+using Dsl.Runtime.Platform;
 using Dsl.Runtime;
 using Dsl.Runtime.Inference;
 using Dsl.Runtime.Models;

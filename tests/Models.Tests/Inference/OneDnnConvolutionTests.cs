@@ -1,3 +1,4 @@
+using Dsl.Runtime.Platform;
 using Dsl.Runtime;
 using Dsl.Runtime.Blocks;
 using Dsl.Runtime.Inference;
@@ -85,11 +86,33 @@ public sealed class OneDnnConvolutionTests
         var nchw = randn(2, 8, 5, 5);
         // Where the runtime turned oneDNN off on this CPU, nothing is taken.
         Assert.Equal(OneDnn.Enabled, OneDnnConvolution.Supports(nchw.ToChannelsLast()));
-        Assert.Equal(OneDnn.Enabled, OneDnnConvolution.Supports(nchw.to(bfloat16).ToChannelsLast()));
+        // bfloat16 only where the CPU has oneDNN's bfloat16 convolution: elsewhere libtorch refuses the call.
+        Assert.Equal(OneDnn.Enabled && CpuCapabilities.Current.OneDnnBFloat16, OneDnnConvolution.Supports(nchw.to(bfloat16).ToChannelsLast()));
         Assert.False(OneDnnConvolution.Supports(nchw));
         Assert.False(OneDnnConvolution.Supports(nchw.to(float64).ToChannelsLast()));
         Assert.False(OneDnnConvolution.SupportsAdd(nchw, nchw.ToChannelsLast()));
         Assert.False(OneDnnConvolution.SupportsAdd(nchw.to(bfloat16).ToChannelsLast(), nchw.ToChannelsLast()));
+    }
+
+    [OneDnnBFloat16Fact]
+    public void BFloat16ConvolutionAndSumEqualLibTorchsOnTheRoundedInputs()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(6);
+        var x = randn(2, 16, 11, 11).to(bfloat16).ToChannelsLast();
+        var weight = (randn(16, 16, 3, 3) * 0.2).to(bfloat16).ToChannelsLast();
+        var bias = randn(16).to(bfloat16);
+        var residual = randn(2, 16, 11, 11).to(bfloat16).ToChannelsLast();
+        if (Gated(x)) return;
+        var convolved = nn.functional.conv2d(x.to(float32), weight.to(float32), bias.to(float32), padding: [1, 1]);
+
+        var relu = OneDnnConvolution.Instance.Convolve(x, weight, bias, [1, 1], [1, 1], [1, 1], 1, relu: true);
+        var joined = OneDnnConvolution.Instance.ConvolveAdd(residual.clone(), x, weight, bias, [1, 1], [1, 1], [1, 1], 1, relu: true);
+
+        Assert.Equal(ScalarType.BFloat16, relu.dtype);
+        Assert.True(Agreement.RelativeError(relu.to(float32), convolved.relu()) <= 1e-2, $"{Agreement.RelativeError(relu.to(float32), convolved.relu())}");
+        var expected = (residual.to(float32) + convolved).relu();
+        Assert.True(Agreement.RelativeError(joined.to(float32), expected) <= 1e-2, $"{Agreement.RelativeError(joined.to(float32), expected)}");
     }
 
     /// <summary>

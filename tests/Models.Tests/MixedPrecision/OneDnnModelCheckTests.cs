@@ -1,7 +1,8 @@
 using Dsl.Definitions;
-using Dsl.Runtime;
+using Dsl.Runtime.Models;
 using Xunit;
 using Xunit.Abstractions;
+using Dsl.Runtime.Platform;
 using static TorchSharp.torch;
 
 namespace Dsl.Models.Tests.MixedPrecision;

@@ -1,4 +1,5 @@
 using Dsl.Definitions;
+using Dsl.Runtime.Platform;
 using Dsl.Runtime;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.MixedPrecision;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using Dsl.Runtime.Platform;
 using Dsl.Runtime;
 using Dsl.Runtime.Distributed;
 using Dsl.Trainer.Tests.Distributed;

@@ -1,4 +1,4 @@
-namespace Dsl.Runtime;
+namespace Dsl.Runtime.Platform;
 
 /// <summary>
 /// NHWC strides for a 4-d tensor (and a module's 4-d weights), which make libtorch choose its channels-last

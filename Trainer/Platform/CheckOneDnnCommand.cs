@@ -4,7 +4,7 @@ using Dsl.Runtime;
 using Dsl.Runtime.Models;
 using Dsl.Trainer.Models;
 
-namespace Dsl.Trainer.Commands;
+namespace Dsl.Trainer.Platform;
 
 /// <summary>
 /// <c>dsl check-onednn</c> (hidden): <see cref="OneDnnModelCheck"/> of one model in the given layouts, one line per layout;

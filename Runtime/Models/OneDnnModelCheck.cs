@@ -1,8 +1,9 @@
 using Dsl.Runtime.Inference;
 using Dsl.Runtime.MixedPrecision;
+using Dsl.Runtime.Platform;
 using TorchSharp.Modules;
 
-namespace Dsl.Runtime;
+namespace Dsl.Runtime.Models;
 
 /// <summary>
 /// Whether oneDNN computes one model right in bfloat16 in one layout, measured on the model itself: a training step's

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Dsl.Runtime;
+namespace Dsl.Runtime.Platform;
 
 /// <summary>
 /// Loads libtorch through TorchSharp once and, where that fails, says why and what fixes it: TorchSharp's
@@ -25,6 +25,8 @@ public static class TorchRuntime
     {
         try
         {
+            // oneDNN reads its instruction-set limit once, at its first primitive: a capped CPU (DSL_CPU) sets it first.
+            if (CpuCapabilities.Current.OneDnnIsaLimit is { } isa) NativeEnvironment.SetDefault("ONEDNN_MAX_CPU_ISA", isa);
             torch.InitializeDeviceType(DeviceType.CPU);
             NativeHeap.Configure();
             // libtorch considers NNPACK for float32 convolutions oneDNN does not take and, where NNPACK cannot
@@ -36,6 +38,19 @@ public static class TorchRuntime
         catch (Exception e) when (e is TypeInitializationException or NotSupportedException or DllNotFoundException)
         {
             throw new TorchRuntimeException(Explain(NativeLibraryPath) ?? $"TorchSharp could not load libtorch: {e.GetBaseException().Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The platform in one line, for the start of a run: the CPU (<see cref="CpuCapabilities"/>) and whether oneDNN is on,
+    /// for example "cpu: AMD EPYC (family 25): avx2 fma; bf16 emulated (no avx512bw/vl/dq); oneDNN on (checked)".
+    /// </summary>
+    public static string Summary
+    {
+        get
+        {
+            EnsureLoaded();
+            return $"cpu: {CpuCapabilities.Current.Describe()}; oneDNN {OneDnn.Status}";
         }
     }
 

@@ -1,4 +1,4 @@
-namespace Dsl.Runtime;
+namespace Dsl.Runtime.Platform;
 
 /// <summary>
 /// Arguments for a TorchScript function's <c>invoke</c>, with every number held as a <see cref="Scalar"/> that lives

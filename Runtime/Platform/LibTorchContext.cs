@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Dsl.Runtime;
+namespace Dsl.Runtime.Platform;
 
 /// <summary>
 /// libtorch's global backend switches, which TorchSharp does not bind: at::globalContext() and the setters

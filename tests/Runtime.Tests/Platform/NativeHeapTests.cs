@@ -1,6 +1,7 @@
+using Dsl.Runtime.Platform;
 using static TorchSharp.torch;
 
-namespace Dsl.Runtime.Tests;
+namespace Dsl.Runtime.Tests.Platform;
 
 public sealed class NativeHeapTests
 {

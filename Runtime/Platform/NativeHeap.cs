@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Dsl.Runtime;
+namespace Dsl.Runtime.Platform;
 
 /// <summary>
 /// Makes glibc's malloc keep the memory of freed tensors for the next ones. By default it gives a large block back

@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
+using Dsl.Runtime.Platform;
 using Dsl.Runtime;
 using Dsl.Runtime.MixedPrecision;
 using Dsl.Runtime.Models;
 using Dsl.Runtime.Training;
 using Dsl.Trainer.Commands;
 
-namespace Dsl.Trainer.Setup;
+namespace Dsl.Trainer.Platform;
 
 /// <summary>
 /// Where the load-time check turned oneDNN off (<see cref="OneDnn"/>), a bfloat16 run on the CPU takes it back for its

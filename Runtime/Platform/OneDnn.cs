@@ -1,4 +1,4 @@
-namespace Dsl.Runtime;
+namespace Dsl.Runtime.Platform;
 
 /// <summary>
 /// Whether libtorch's oneDNN convolutions are used in this process. libtorch 2.10's oneDNN computed wrong input
@@ -7,7 +7,7 @@ namespace Dsl.Runtime;
 /// So when libtorch loads, a small convolution is checked against float64 (a millisecond); where it disagrees,
 /// oneDNN is turned off for the process (libtorch then runs its own, slower kernels) and <see cref="Notice"/> says so.
 /// A bfloat16 run, 4.4× slower without oneDNN, may take it back with <see cref="Admit"/> once its own model has
-/// passed <see cref="OneDnnModelCheck"/> (<c>dsl</c> runs that check in a child process, since oneDNN also crashed there).
+/// passed a check of its own (<c>dsl</c> runs that check in a child process, since oneDNN also crashed there).
 /// <c>DSL_ONEDNN=on</c> skips the check, <c>DSL_ONEDNN=off</c> turns oneDNN off without it.
 /// </summary>
 public static class OneDnn
@@ -17,6 +17,7 @@ public static class OneDnn
     private static bool enabled = true;
     private static string? offNotice;
     private static string? wrongAt;
+    private static string why = "not checked";
 
     /// <summary>What the load-time check found wrong (oneDNN is then off until <see cref="Admit"/>); null where it agreed or did not run.</summary>
     public static string? WrongAt
@@ -48,6 +49,16 @@ public static class OneDnn
         }
     }
 
+    /// <summary>On or off, and why, in a few words: "on (checked)", "off (computed float32 NCHW input gradient wrong)".</summary>
+    public static string Status
+    {
+        get
+        {
+            TorchRuntime.EnsureLoaded();
+            return $"{(enabled ? "on" : "off")} ({why})";
+        }
+    }
+
     /// <summary>Runs once, from <see cref="TorchRuntime.EnsureLoaded"/>.</summary>
     internal static void Configure()
     {
@@ -55,12 +66,15 @@ public static class OneDnn
         switch (setting)
         {
             case "on":
+                why = $"{Variable}=on";
                 return;
             case "off":
+                why = $"{Variable}=off";
                 Disable($"oneDNN is off ({Variable}=off): convolutions run libtorch's own kernels");
                 return;
             case null or "" or "check":
                 wrongAt = SelfCheck.Disagreement();
+                why = wrongAt is null ? "checked" : $"computed {wrongAt} wrong";
                 if (wrongAt is not null)
                     Disable($"libtorch's oneDNN convolutions computed wrong results on this CPU ({wrongAt}); oneDNN is off and "
                         + $"convolutions run libtorch's own, slower kernels ({Variable}=on keeps it)");
@@ -71,11 +85,12 @@ public static class OneDnn
     }
 
     /// <summary>Where the load-time check turned oneDNN off (<see cref="WrongAt"/>), turns it back on for a run whose model
-    /// passed <see cref="OneDnnModelCheck"/>, or off again for one whose model did not; the caller logs why.</summary>
+    /// passed its model check, or off again for one whose model did not; the caller logs why.</summary>
     public static void Admit(bool admitted)
     {
         if (WrongAt is null) throw new InvalidOperationException("oneDNN was not turned off by the load-time check; there is nothing to admit");
         Use(admitted);
+        why = admitted ? $"computed {wrongAt} wrong, but this run's model checked right" : $"computed {wrongAt} wrong";
     }
 
     private static void Disable(string notice)

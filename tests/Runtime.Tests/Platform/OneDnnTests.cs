@@ -1,6 +1,7 @@
+using Dsl.Runtime.Platform;
 using static TorchSharp.torch;
 
-namespace Dsl.Runtime.Tests;
+namespace Dsl.Runtime.Tests.Platform;
 
 /// <summary>Whatever the load-time check decided about oneDNN on this CPU, convolutions of few channels come out right.</summary>
 public sealed class OneDnnTests

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Dsl.Runtime.MixedPrecision;
+namespace Dsl.Runtime.Platform;
 
 /// <summary>Whether a device runs bfloat16 convolutions natively, and how that was found out.</summary>
 public static partial class BFloat16Hardware
@@ -18,26 +18,11 @@ public static partial class BFloat16Hardware
 
     private static (bool, string) ProbeCpu()
     {
-        if (!OperatingSystem.IsLinux()) return (false, "CPU bfloat16 support is read from /proc/cpuinfo, which only Linux has");
-        try
-        {
-            return FromCpuFlags(File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal)));
-        }
-        catch (IOException e)
-        {
-            return (false, $"/proc/cpuinfo could not be read ({e.Message})");
-        }
-    }
-
-    /// <summary>The verdict from a /proc/cpuinfo "flags" line: AMX-BF16 or AVX512-BF16 run bfloat16 natively.</summary>
-    public static (bool Native, string Evidence) FromCpuFlags(string? flagsLine)
-    {
-        if (flagsLine is null) return (false, "/proc/cpuinfo lists no CPU flags");
-        var flags = flagsLine[(flagsLine.IndexOf(':') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
-        string[] found = [.. new[] { "amx_bf16", "avx512_bf16" }.Where(flags.Contains)];
-        return found.Length > 0
-            ? (true, $"the CPU has {string.Join(" and ", found)}")
-            : (false, "the CPU has neither amx_bf16 nor avx512_bf16, so bfloat16 would be emulated");
+        var cpu = CpuCapabilities.Current;
+        if (cpu.NativeBFloat16) return (true, $"the CPU has {string.Join(" and ", new[] { "amx_bf16", "avx512_bf16" }.Where(cpu.Has))}");
+        return (false, cpu.OneDnnBFloat16
+            ? "the CPU has neither amx_bf16 nor avx512_bf16, so bfloat16 would be emulated"
+            : $"the CPU has no {cpu.MissingForOneDnnBFloat16}, so bfloat16 would run libtorch's own, slow kernels");
     }
 
     private static (bool, string) ProbeCuda(int ordinal)

@@ -1,7 +1,4 @@
-using System.Text;
-using Dsl.Runtime.Checkpoints;
-
-namespace Dsl.Runtime.Inference;
+namespace Dsl.Runtime.Platform;
 
 /// <summary>
 /// A convolution and what follows it, a ReLU or a residual sum and a ReLU, as one oneDNN primitive: libtorch's
@@ -10,9 +7,8 @@ namespace Dsl.Runtime.Inference;
 /// a 1x1 convolution. <see cref="Supports"/> says which tensors they take.
 /// </summary>
 /// <remarks>
-/// TorchSharp binds no such operator, and its <c>jit.compile</c> resolves only <c>torch.*</c> (ATen) names. The code
-/// of a loaded TorchScript archive resolves <c>ops.&lt;namespace&gt;.*</c>, so the calls below are the code of a small
-/// module archive that is written here and loaded from memory once.
+/// TorchSharp binds no such operator, so the calls below are the code of a small TorchScript module
+/// (<see cref="ScriptArchive"/>), loaded once.
 /// </remarks>
 internal sealed class OneDnnConvolution
 {
@@ -32,40 +28,24 @@ internal sealed class OneDnnConvolution
 
         """;
 
-    // A pickled `__torch__.Kernels` object whose state is {"training": False}: GLOBAL, EMPTY_TUPLE, NEWOBJ,
-    // EMPTY_DICT, the key, NEWFALSE, SETITEM, BUILD, STOP.
-    private static readonly byte[] Data =
-        [0x80, 0x02, .. "c__torch__\nKernels\n)"u8, 0x81, .. "}X"u8, 8, 0, 0, 0, .. "training"u8, 0x89, .. "sb."u8];
-
-    // A pickled empty tuple: the archive's table of constants.
-    private static readonly byte[] Constants = [0x80, 0x02, .. ")."u8];
-
     private static readonly Lazy<OneDnnConvolution> Shared = new(() => new OneDnnConvolution());
 
     private readonly jit.ScriptModule kernels;
 
-    private OneDnnConvolution()
-    {
-        using var archive = new MemoryStream();
-        var zip = new AlignedZipWriter(archive);
-        zip.Add("kernels/data.pkl", Data);
-        zip.Add("kernels/code/__torch__.py", Encoding.UTF8.GetBytes(Code));
-        zip.Add("kernels/constants.pkl", Constants);
-        zip.Add("kernels/version", "3\n"u8);
-        zip.Finish();
-        kernels = jit.load(archive.ToArray());
-    }
+    private OneDnnConvolution() => kernels = ScriptArchive.Load(Code);
 
     public static OneDnnConvolution Instance => Shared.Value;
 
     /// <summary>
-    /// Whether these operators take <paramref name="input"/>: a channels-last CPU tensor in float32 or bfloat16, while
-    /// <see cref="OneDnn.Enabled"/>. On
+    /// Whether these operators take <paramref name="input"/>: a channels-last CPU tensor in float32, or in bfloat16 where
+    /// the CPU has oneDNN's bfloat16 convolution (<see cref="CpuCapabilities.OneDnnBFloat16"/>; elsewhere libtorch refuses
+    /// the call), while <see cref="OneDnn.Enabled"/>. On
     /// NCHW input they are slower than libtorch's own convolution (which reorders differently), and libtorch fuses a
     /// sum only for channels-last tensors, its fallback having no bfloat16 add-and-ReLU.
     /// </summary>
     public static bool Supports(Tensor input) =>
-        OneDnn.Enabled && input.device_type == DeviceType.CPU && (input.dtype is ScalarType.Float32 or ScalarType.BFloat16) && input.IsChannelsLast();
+        OneDnn.Enabled && input.device_type == DeviceType.CPU && input.IsChannelsLast()
+        && (input.dtype == ScalarType.Float32 || input.dtype == ScalarType.BFloat16 && CpuCapabilities.Current.OneDnnBFloat16);
 
     /// <summary>Whether <see cref="ConvolveAdd"/> takes these tensors: both as <see cref="Supports"/> asks, of one type.</summary>
     public static bool SupportsAdd(Tensor residual, Tensor input) =>

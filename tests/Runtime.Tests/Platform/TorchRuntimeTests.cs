@@ -1,6 +1,7 @@
 using System.Text;
+using Dsl.Runtime.Platform;
 
-namespace Dsl.Runtime.Tests;
+namespace Dsl.Runtime.Tests.Platform;
 
 public sealed class TorchRuntimeTests
 {

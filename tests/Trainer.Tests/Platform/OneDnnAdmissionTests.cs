@@ -1,8 +1,9 @@
-using Dsl.Runtime;
+using Dsl.Runtime.Platform;
 using Dsl.Runtime.Training;
-using Dsl.Trainer.Setup;
+using Dsl.Trainer.Platform;
+using Dsl.Trainer.Tests.Cli;
 
-namespace Dsl.Trainer.Tests.Cli;
+namespace Dsl.Trainer.Tests.Platform;
 
 public sealed class OneDnnAdmissionTests : IDisposable
 {
