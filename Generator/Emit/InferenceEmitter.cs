@@ -17,9 +17,9 @@ internal static class InferenceEmitter
         w.Line("/// The inference form of this model as it stands now: each batch norm folded into its convolution with the");
         w.Line("/// running statistics (eval semantics), weights cast and laid out once. Later training does not change it.");
         w.Line("/// </summary>");
-        w.Line("public Inference ForInference(InferencePrecision precision, MemoryFormat format) => new(this, new InferenceLayout(precision, format));");
+        w.Line("public Inference ForInference(Precision precision, MemoryFormat format) => new(this, new InferenceLayout(precision, format));");
         w.Line();
-        w.Line("Module IHasInferenceForm.ForInference(InferencePrecision precision, MemoryFormat format) => ForInference(precision, format);");
+        w.Line("Module IHasInferenceForm.ForInference(Precision precision, MemoryFormat format) => ForInference(precision, format);");
         w.Line();
         w.Line("/// <summary>" + DocText(n.Name) + " for inference: float32 NCHW images in, float32 logits out, no autograd.</summary>");
         w.Open("public sealed class Inference : Module");

@@ -108,8 +108,8 @@ internal static class ModelEmitter
         if (t.Augmentation is { } augmentation) yield return "Augmentation = Augmentation." + augmentation;
         if (t.CropPadding is { } cropPadding) yield return "CropPadding = " + Int(cropPadding);
         if (t.TestAugmentation is { } testAugmentation) yield return "TestAugmentation = Augmentation." + testAugmentation;
-        if (t.Precision is { } precision) yield return "Precision = PrecisionMode." + precision;
-        if (t.MemoryFormat is { } memoryFormat) yield return "MemoryFormat = MemoryFormatMode." + memoryFormat;
+        if (t.Precision is { } precision) yield return "Precision = Precision." + precision;
+        if (t.MemoryFormat is { } memoryFormat) yield return "MemoryFormat = MemoryFormat." + memoryFormat;
     }
 
     private static void EmitProperties(CodeWriter w, NetworkDescription n)

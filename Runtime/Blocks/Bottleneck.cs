@@ -1,4 +1,4 @@
-using Dsl.Runtime.MixedPrecision;
+using Dsl.Runtime.Compute;
 using TorchSharp.Modules;
 
 namespace Dsl.Runtime.Blocks;

@@ -1,4 +1,4 @@
-using Dsl.Runtime.MixedPrecision;
+using Dsl.Runtime.Compute;
 using Dsl.Runtime.Platform;
 using TorchSharp.Modules;
 

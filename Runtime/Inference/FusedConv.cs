@@ -1,4 +1,4 @@
-using Dsl.Runtime.MixedPrecision;
+using Dsl.Runtime.Compute;
 using Dsl.Runtime.Platform;
 using TorchSharp.Modules;
 
@@ -26,10 +26,10 @@ public sealed class FusedConv : nn.Module<Tensor, Tensor>
     {
         if (conv.padding is null || conv.padding_mode != PaddingModes.Zeros)
             throw new ArgumentException("Only convolutions with explicit zero padding are folded.", nameof(conv));
-        if (layout.Precision == InferencePrecision.BFloat16 && Autocast.KeepsFloat32(conv.in_channels))
+        if (layout.Precision == Precision.BFloat16 && Autocast.KeepsFloat32(conv.in_channels))
         {
             outputType = layout.DType;
-            layout = layout with { Precision = InferencePrecision.Float32 };
+            layout = layout with { Precision = Precision.Float32 };
         }
         this.weight = layout.Convert(weight);
         this.bias = bias?.to(layout.DType);

@@ -1,5 +1,5 @@
 using Dsl.Runtime.Inference;
-using Dsl.Runtime.MixedPrecision;
+using Dsl.Runtime.Compute;
 using Dsl.Runtime.Platform;
 using TorchSharp.Modules;
 
@@ -83,7 +83,7 @@ public static class OneDnnModelCheck
         {
             OneDnn.Use(oneDnn);
             model.zero_grad();
-            var logits = new PrecisionChoice(bfloat16, "oneDNN check").Forward(model, images);
+            var logits = new Choice<Precision>(bfloat16 ? Precision.BFloat16 : Precision.Float32, "oneDNN check").Forward(model, images);
             upstream ??= randn(logits.shape, generator: generator);
             (logits * upstream).sum().backward();
             var gradients = cat(model.parameters().Select(p => (p.grad ?? zeros_like(p)).flatten()).ToArray());
@@ -96,8 +96,8 @@ public static class OneDnnModelCheck
         using var noGrad = no_grad();
         OneDnn.Use(false);
         var exactInference = model.call(images);
-        using var form = ((IHasInferenceForm)model).ForInference(InferencePrecision.BFloat16,
-            channelsLast ? MemoryFormat.ChannelsLast : MemoryFormat.Contiguous);
+        using var form = ((IHasInferenceForm)model).ForInference(Precision.BFloat16,
+            channelsLast ? MemoryFormat.Nhwc : MemoryFormat.Nchw);
         var libTorchInference = form.call(images);
         OneDnn.Use(true);
         var oneDnnInference = form.call(images);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Dsl.Runtime.Data;
-using Dsl.Runtime.MixedPrecision;
+using Dsl.Runtime.Compute;
 
 namespace Dsl.Runtime.Training;
 
@@ -12,11 +12,11 @@ public static class Evaluator
 {
     /// <param name="precision">The training precision to run in; null is float32.</param>
     public static EpochMetrics Evaluate(nn.Module<Tensor, Tensor> model, DataLoader loader, Device device, bool channelsLast = false,
-        PrecisionChoice? precision = null, Action<int, int>? onBatch = null, Augmentation testAugmentation = Augmentation.None)
+        Choice<Precision>? precision = null, Action<int, int>? onBatch = null, Augmentation testAugmentation = Augmentation.None)
     {
         if (testAugmentation is not (Augmentation.None or Augmentation.Flip))
             throw new ArgumentException($"evaluation averages over flips or nothing, not {testAugmentation}", nameof(testAugmentation));
-        precision ??= PrecisionChoice.Float32;
+        precision ??= Choice.AsAsked(Precision.Float32);
         var wasTraining = model.training;
         model.eval();
         try

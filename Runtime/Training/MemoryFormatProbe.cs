@@ -1,11 +1,11 @@
 using Dsl.Runtime.Distributed;
-using Dsl.Runtime.MixedPrecision;
+using Dsl.Runtime.Compute;
 using Dsl.Runtime.Platform;
 
 namespace Dsl.Runtime.Training;
 
 /// <summary>
-/// <see cref="MemoryFormatMode.Auto"/> as cuDNN's benchmark mode: a few SGD steps on a batch of the run's shape in
+/// <see cref="MemoryFormat.Auto"/> as cuDNN's benchmark mode: a few SGD steps on a batch of the run's shape in
 /// NCHW and then in NHWC, timed, and the faster layout kept. The probe does not distort training: its steps use
 /// their own optimizer and a synthetic batch (so neither the data order nor the global random state moves), and
 /// every parameter and buffer (weights, batch-norm statistics and counters) is put back as it was, storage and
@@ -20,26 +20,26 @@ public static class MemoryFormatProbe
     public const int TimedSteps = 3;
 
     /// <summary>Lays <paramref name="model"/> out as <paramref name="mode"/> asks, measuring both layouts first for Auto (see <see cref="Choose"/>).</summary>
-    public static MemoryFormatChoice Apply(MemoryFormatMode mode, nn.Module<Tensor, Tensor> model, long[] batchShape, TrainingOptions options,
-        PrecisionChoice precision, DistributedEnvironment? ranks = null)
+    public static Choice<MemoryFormat> Apply(MemoryFormat mode, nn.Module<Tensor, Tensor> model, long[] batchShape, TrainingOptions options,
+        Choice<Precision> precision, DistributedEnvironment? ranks = null)
     {
         switch (mode)
         {
-            case MemoryFormatMode.Auto:
+            case MemoryFormat.Auto:
                 return Choose(model, batchShape, options, precision, ranks);
-            case MemoryFormatMode.Nhwc:
+            case MemoryFormat.Nhwc:
                 model.ToChannelsLast();
-                return MemoryFormatChoice.Nhwc;
+                return Choice.AsAsked(MemoryFormat.Nhwc);
             default:
-                return MemoryFormatChoice.Nchw;
+                return Choice.AsAsked(MemoryFormat.Nchw);
         }
     }
 
     /// <summary>Times training steps of <paramref name="model"/> (in training mode, on its device) in both layouts on a batch
     /// of <paramref name="batchShape"/> (N, C, H, W), restores it, lays it out in the faster one and says which.</summary>
     /// <param name="ranks">In a data-parallel job every rank must lay out its gradients alike, so the ranks' timings are summed before deciding.</param>
-    public static MemoryFormatChoice Choose(nn.Module<Tensor, Tensor> model, long[] batchShape, TrainingOptions options,
-        PrecisionChoice precision, DistributedEnvironment? ranks = null)
+    public static Choice<MemoryFormat> Choose(nn.Module<Tensor, Tensor> model, long[] batchShape, TrainingOptions options,
+        Choice<Precision> precision, DistributedEnvironment? ranks = null)
     {
         double nchw, nhwc;
         var saved = Save(model);
@@ -67,11 +67,11 @@ public static class MemoryFormatProbe
         var channelsLast = nhwc < nchw;
         if (channelsLast) model.ToChannelsLast();
         var summed = distributed ? $", summed over {ranks!.WorldSize} ranks" : "";
-        return new(channelsLast, FormattableString.Invariant(
+        return new(channelsLast ? MemoryFormat.Nhwc : MemoryFormat.Nchw, FormattableString.Invariant(
             $"auto: a {precision.Name} training step of batch {batchShape[0]} took {nhwc:F1} ms in NHWC, {nchw:F1} ms in NCHW{summed}"));
     }
 
-    private static double Time(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels, TrainingOptions options, PrecisionChoice precision)
+    private static double Time(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels, TrainingOptions options, Choice<Precision> precision)
     {
         using var sgd = options.CreateOptimizer(model);
         return StepTimer.MedianMilliseconds(() => TrainingStep.Run(model, sgd, images, labels, precision), WarmUpSteps, TimedSteps, options.Device);

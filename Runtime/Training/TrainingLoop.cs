@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Dsl.Runtime.Checkpoints;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Distributed;
-using Dsl.Runtime.MixedPrecision;
+using Dsl.Runtime.Compute;
 using Dsl.Runtime.Platform;
 using SGD = TorchSharp.Modules.SGD;
 
@@ -24,8 +24,8 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
     public const string BestFileName = "model_best.pth.tar";
 
     private readonly ITrainingObserver observer = observer ?? new NullObserver();
-    private PrecisionChoice precision = PrecisionChoice.Float32;
-    private MemoryFormatChoice layout = MemoryFormatChoice.Nchw;
+    private Choice<Precision> precision = Choice.AsAsked(Precision.Float32);
+    private Choice<MemoryFormat> layout = Choice.AsAsked(MemoryFormat.Nchw);
 
     /// <summary>Trains from epoch 0, or from where <paramref name="resumeFrom"/> stopped.</summary>
     public TrainingResult Run(string? resumeFrom = null, CancellationToken cancel = default)
@@ -34,7 +34,7 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
         if (options.Device.type != DeviceType.CPU) model.to(options.Device);
         model.train();
         var ranks = options.Distributed is { IsDistributed: true } environment ? environment : null;
-        precision = PrecisionChoice.Resolve(options.Precision, options.Device);
+        precision = PrecisionPolicy.Resolve(options.Precision, options.Device);
         observer.Note(precision.ToString());
         if (precision.Warning is { } warning) observer.Warning(warning);
         layout = ChooseLayout(ranks);
@@ -61,7 +61,7 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
             var trainMetrics = AcrossRanks(ranks, TrainEpoch(trainData, parallel, sgd, schedule, epoch, cancel));
             var valMetrics = validationData is null
                 ? null
-                : AcrossRanks(ranks, Evaluator.Evaluate(model, validationData, options.Device, layout.ChannelsLast, precision,
+                : AcrossRanks(ranks, Evaluator.Evaluate(model, validationData, options.Device, layout.IsChannelsLast(), precision,
                     testAugmentation: options.TestAugmentation));
             var top1 = valMetrics?.Top1 ?? trainMetrics.Top1;
             var isBest = top1 > best || epoch == 0 && best == 0;
@@ -92,7 +92,7 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
             using var pause = CollectorPause.Start();
             // One scope per step: every activation, gradient handle and temporary dies here, so memory stays flat.
             using var scope = NewDisposeScope();
-            var (images, labels) = batch.To(options.Device, layout.ChannelsLast);
+            var (images, labels) = batch.To(options.Device, layout.IsChannelsLast());
             var learningRate = schedule.At(epoch + (double)metrics.Batches / steps);
             foreach (var group in sgd.ParamGroups) group.LearningRate = learningRate;
             var (logits, loss) = TrainingStep.Run(model, sgd, images, labels, precision, options.LabelSmoothing,
@@ -110,7 +110,7 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
     }
 
     /// <summary>Lays the model out as <see cref="TrainingOptions.MemoryFormat"/> asks (Auto measures both layouts first).</summary>
-    private MemoryFormatChoice ChooseLayout(DistributedEnvironment? ranks) =>
+    private Choice<MemoryFormat> ChooseLayout(DistributedEnvironment? ranks) =>
         MemoryFormatProbe.Apply(options.MemoryFormat, model, [train.BatchSize, train.Dataset.Channels, train.Dataset.Height, train.Dataset.Width],
             options, precision, ranks);
 

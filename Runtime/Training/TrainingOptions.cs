@@ -1,3 +1,4 @@
+using Dsl.Runtime.Compute;
 using Dsl.Runtime.Distributed;
 
 namespace Dsl.Runtime.Training;
@@ -21,9 +22,9 @@ public sealed record TrainingOptions
     public Augmentation TestAugmentation { get; init; } = TrainingRecipe.Default.TestAugmentation;
     public Device Device { get; init; } = CPU;
     /// <summary>The arithmetic precision of training.</summary>
-    public PrecisionMode Precision { get; init; } = TrainingRecipe.Default.Precision;
+    public Precision Precision { get; init; } = TrainingRecipe.Default.Precision;
     /// <summary>The memory layout of weights and activations (NHWC runs oneDNN's channels-last kernels; Auto measures).</summary>
-    public MemoryFormatMode MemoryFormat { get; init; } = TrainingRecipe.Default.MemoryFormat;
+    public MemoryFormat MemoryFormat { get; init; } = TrainingRecipe.Default.MemoryFormat;
     /// <summary>Folder for log.log, metrics.csv, event files and checkpoints; null writes nothing.</summary>
     public string? LogFolder { get; init; }
     /// <summary>The ranks of a data-parallel job; null (or a single rank) trains alone.</summary>

@@ -1,3 +1,5 @@
+using Dsl.Runtime.Compute;
+
 namespace Dsl.Runtime.Training;
 
 /// <summary>
@@ -23,8 +25,8 @@ public sealed record TrainingRecipe
     /// <summary>Evaluation: <see cref="Augmentation.None"/>, or <see cref="Augmentation.Flip"/> to average the logits of each
     /// image and its mirror image.</summary>
     public Augmentation TestAugmentation { get; init; } = Augmentation.None;
-    public PrecisionMode Precision { get; init; } = PrecisionMode.Float32;
-    public MemoryFormatMode MemoryFormat { get; init; } = MemoryFormatMode.Nchw;
+    public Precision Precision { get; init; } = Precision.Float32;
+    public MemoryFormat MemoryFormat { get; init; } = MemoryFormat.Nchw;
 
     /// <summary>The original script's ImageNet recipe.</summary>
     public static TrainingRecipe Default { get; } = new();

@@ -1,4 +1,4 @@
-using Dsl.Runtime.MixedPrecision;
+using Dsl.Runtime.Compute;
 using SGD = TorchSharp.Modules.SGD;
 
 namespace Dsl.Runtime.Training;
@@ -10,7 +10,7 @@ public static class TrainingStep
     /// <summary>Runs the step; the logits (float32) and the loss join the caller's dispose scope.</summary>
     /// <param name="beforeUpdate">Runs between backward and the update (the data-parallel gradient average).</param>
     public static (Tensor Logits, Tensor Loss) Run(nn.Module<Tensor, Tensor> model, SGD sgd, Tensor images, Tensor labels,
-        PrecisionChoice precision, double labelSmoothing = 0, Action? beforeUpdate = null)
+        Choice<Precision> precision, double labelSmoothing = 0, Action? beforeUpdate = null)
     {
         var logits = precision.Forward(model, images);
         var loss = nn.functional.cross_entropy(logits, labels, label_smoothing: labelSmoothing);

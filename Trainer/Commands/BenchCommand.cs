@@ -5,7 +5,7 @@ using Dsl.Runtime.Platform;
 using Dsl.Runtime;
 using Dsl.Runtime.Inference;
 using Dsl.Generator.Specs;
-using Dsl.Runtime.MixedPrecision;
+using Dsl.Runtime.Compute;
 using Dsl.Runtime.Models;
 using Dsl.Runtime.Training;
 using Dsl.Trainer.Platform;
@@ -63,14 +63,14 @@ public sealed class BenchCommand(IReadOnlyList<ModelInfo> catalog, TextWriter ou
             set_num_threads(count);
         }
         var modes = parse.GetValue(mode) == "both" ? new[] { "eval", "train" } : [parse.GetValue(mode)!];
-        var settings = new Settings(TrainingFlags.ParseChoice<PrecisionMode>(parse.GetValue(precision)!, TrainingSpec.Precisions),
-            TrainingFlags.ParseChoice<MemoryFormatMode>(parse.GetValue(memoryFormat)!, TrainingSpec.MemoryFormats),
+        var settings = new Settings(TrainingFlags.ParseChoice<Precision>(parse.GetValue(precision)!, TrainingSpec.Precisions),
+            TrainingFlags.ParseChoice<MemoryFormat>(parse.GetValue(memoryFormat)!, TrainingSpec.MemoryFormats),
             parse.GetValue(warmUp), parse.GetValue(repeats), parse.GetValue(json));
         // Resolve every name first, so that a typo in the last one fails before minutes of timing.
         var entries = parse.GetValue(models)!.Select(name => (Name: name, Info: ModelResolver.Resolve(name, catalog))).ToList();
         // Not on the output, which --json keeps to one object per line; each line once.
         error.WriteLine(TorchRuntime.Summary);
-        if (PrecisionChoice.Resolve(settings.Precision, CPU).Warning is { } slower) error.WriteLine("warning: " + slower);
+        if (PrecisionPolicy.Resolve(settings.Precision, CPU).Warning is { } slower) error.WriteLine("warning: " + slower);
         string? said = null;
         foreach (var (name, entry) in entries)
         {
@@ -105,18 +105,18 @@ public sealed class BenchCommand(IReadOnlyList<ModelInfo> catalog, TextWriter ou
         using var model = entry.Create();
         model.train();
         var options = new TrainingOptions();
-        var chosenPrecision = PrecisionChoice.Resolve(settings.Precision, CPU);
+        var chosenPrecision = PrecisionPolicy.Resolve(settings.Precision, CPU);
         var layout = MemoryFormatProbe.Apply(settings.MemoryFormat, model, shape, options, chosenPrecision);
         Note(settings, chosenPrecision.ToString(), layout.ToString());
         using var images = SyntheticBatch.Images(shape, CPU);
-        using var laidOut = layout.ChannelsLast ? images.ToChannelsLast() : images.alias();
+        using var laidOut = layout.IsChannelsLast() ? images.ToChannelsLast() : images.alias();
         using var labels = SyntheticBatch.Labels(shape[0], entry.Classes, CPU);
         using var sgd = options.CreateOptimizer(model);
         var ms = StepTimer.MedianMilliseconds(() => TrainingStep.Run(model, sgd, laidOut, labels, chosenPrecision), settings.WarmUp, settings.Repeats, CPU);
         return Result(entry, "train", shape, chosenPrecision, layout, ms);
     }
 
-    private static BenchResult Result(ModelInfo entry, string which, long[] shape, PrecisionChoice chosenPrecision, MemoryFormatChoice layout, double ms) =>
+    private static BenchResult Result(ModelInfo entry, string which, long[] shape, Choice<Precision> chosenPrecision, Choice<MemoryFormat> layout, double ms) =>
         new(entry.Name, which, (int)shape[0], chosenPrecision.Name, layout.Name, Math.Round(ms, 3), Math.Round(shape[0] * 1000 / ms, 1));
 
     private void Note(Settings settings, params string[] lines)
@@ -131,5 +131,5 @@ public sealed class BenchCommand(IReadOnlyList<ModelInfo> catalog, TextWriter ou
             : string.Format(CultureInfo.InvariantCulture, "{0}  {1}  batch {2}  {3} {4}  {5:F2} ms/batch  {6:F1} images/s",
                 r.Model, r.Mode, r.Batch, r.Precision, r.MemoryFormat, r.MsPerBatch, r.ImagesPerS));
 
-    private sealed record Settings(PrecisionMode Precision, MemoryFormatMode MemoryFormat, int WarmUp, int Repeats, bool Json);
+    private sealed record Settings(Precision Precision, MemoryFormat MemoryFormat, int WarmUp, int Repeats, bool Json);
 }

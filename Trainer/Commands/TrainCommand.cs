@@ -7,7 +7,7 @@ using Dsl.Runtime;
 using Dsl.Runtime.Distributed;
 using Dsl.Runtime.Inference;
 using Dsl.Runtime.Logging;
-using Dsl.Runtime.MixedPrecision;
+using Dsl.Runtime.Compute;
 using Dsl.Runtime.Models;
 using Dsl.Runtime.Training;
 using Dsl.Trainer.Platform;
@@ -184,9 +184,9 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
         }
         else
         {
-            var channelsLast = memoryFormat == MemoryFormatMode.Nhwc;
+            var channelsLast = memoryFormat == MemoryFormat.Nhwc;
             if (channelsLast) model.ToChannelsLast();
-            metrics = Evaluator.Evaluate(model, data.Validation, device, channelsLast, PrecisionChoice.Resolve(precision, device),
+            metrics = Evaluator.Evaluate(model, data.Validation, device, channelsLast, PrecisionPolicy.Resolve(precision, device),
                 testAugmentation: recipe.TestAugmentation);
         }
         output.WriteLine(LogLines.Evaluation(inputSize, metrics));

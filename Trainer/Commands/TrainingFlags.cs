@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Dsl.Generator.Specs;
+using Dsl.Runtime.Compute;
 
 namespace Dsl.Trainer.Commands;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Dsl.Runtime.Platform;
 using Dsl.Runtime;
-using Dsl.Runtime.MixedPrecision;
+using Dsl.Runtime.Compute;
 using Dsl.Runtime.Models;
 using Dsl.Runtime.Training;
 using Dsl.Trainer.Commands;
@@ -24,17 +24,17 @@ public static class OneDnnAdmission
     /// <summary>Decides, and returns the line for the log; null where there was nothing to decide (oneDNN was on from the
     /// start or set by <see cref="OneDnn.Variable"/>, or the run is not a bfloat16 run on the CPU).</summary>
     /// <param name="model">The model as the command line names it (a catalog name or a spec file), for the child.</param>
-    public static string? Decide(string model, ModelInfo entry, int inputSize, int batch, PrecisionMode precision, MemoryFormatMode format,
+    public static string? Decide(string model, ModelInfo entry, int inputSize, int batch, Precision precision, MemoryFormat format,
         Device device)
     {
         if (device.type != DeviceType.CPU || OneDnn.WrongAt is not { } wrong) return null;
         // Each run decides afresh, as dsl bench does model by model.
         OneDnn.Admit(false);
-        if (!PrecisionChoice.TakesBFloat16WithOneDnn(precision, device)) return null;
+        if (!PrecisionPolicy.TakesBFloat16WithOneDnn(precision, device)) return null;
         var layouts = format switch
         {
-            MemoryFormatMode.Nchw => "nchw",
-            MemoryFormatMode.Nhwc => "nhwc",
+            MemoryFormat.Nchw => "nchw",
+            MemoryFormat.Nhwc => "nhwc",
             _ => "nchw,nhwc",
         };
         var shape = string.Join(',', new long[] { Math.Min(batch, MaxCheckBatch), entry.InputChannels, inputSize, inputSize }

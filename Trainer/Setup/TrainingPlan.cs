@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Dsl.Generator.Specs;
+using Dsl.Runtime.Compute;
 using Dsl.Runtime.Models;
 using Dsl.Runtime.Training;
 using Dsl.Trainer.Commands;
@@ -38,10 +39,10 @@ public sealed record TrainingPlan(ModelInfo Model, TrainingRecipe Recipe, string
                 ? TrainingFlags.ParseChoice<Augmentation>(test, TrainingSpec.TestAugmentations)
                 : recipe.TestAugmentation,
             Precision = parse.GetValue(flags.Precision) is { } precision
-                ? TrainingFlags.ParseChoice<PrecisionMode>(precision, TrainingSpec.Precisions)
+                ? TrainingFlags.ParseChoice<Precision>(precision, TrainingSpec.Precisions)
                 : recipe.Precision,
             MemoryFormat = memoryFormat is not null
-                ? TrainingFlags.ParseChoice<MemoryFormatMode>(memoryFormat, TrainingSpec.MemoryFormats)
+                ? TrainingFlags.ParseChoice<MemoryFormat>(memoryFormat, TrainingSpec.MemoryFormats)
                 : recipe.MemoryFormat,
         };
 

@@ -1,4 +1,5 @@
 using Dsl.Runtime.Blocks;
+using Dsl.Runtime.Compute;
 using Dsl.Runtime.Inference;
 using TorchSharp;
 using Xunit;
@@ -9,7 +10,7 @@ namespace Dsl.Models.Tests.Inference;
 /// <summary>The folding itself, on single layers and on the blocks whose batch norm does not follow its convolution directly.</summary>
 public sealed class BatchNormFoldingTests
 {
-    private static readonly InferenceLayout Float32 = new(InferencePrecision.Float32, MemoryFormat.Contiguous);
+    private static readonly InferenceLayout Float32 = new(Precision.Float32, MemoryFormat.Nchw);
 
     [Fact]
     public void FoldedConvolutionEqualsConvolutionThenBatchNorm()
@@ -69,7 +70,7 @@ public sealed class BatchNormFoldingTests
         var x = randn(2, 16, 9, 9);
 
         var expected = block.call(x);
-        var channelsLast = new InferenceLayout(InferencePrecision.Float32, MemoryFormat.ChannelsLast);
+        var channelsLast = new InferenceLayout(Precision.Float32, MemoryFormat.Nhwc);
         var actual = new FusedBottleneck(block, channelsLast).call(channelsLast.Convert(x));
 
         Assert.True(Agreement.RelativeError(actual, expected) <= 1e-5);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Dsl.Definitions;
+using Dsl.Runtime.Compute;
 using Dsl.Runtime.Platform;
 using Dsl.Runtime;
 using Dsl.Runtime.Inference;
@@ -77,7 +78,7 @@ public sealed class InferenceBenchmark(ITestOutputHelper output)
         var (info, model, images) = Prepare(name);
         using var disposeModel = model;
         using var disposeImages = images;
-        var channelsLast = new InferenceLayout(InferencePrecision.Float32, MemoryFormat.ChannelsLast);
+        var channelsLast = new InferenceLayout(Precision.Float32, MemoryFormat.Nhwc);
         using var imagesChannelsLast = channelsLast.Convert(images);
         output.WriteLine($"{name}, batch {Batch}, {info.InputHeight}x{info.InputWidth}, {get_num_threads()} threads, median of {Runs}:");
 
@@ -88,11 +89,11 @@ public sealed class InferenceBenchmark(ITestOutputHelper output)
             Report("eval model, fp32 NHWC input", () => model.call(imagesChannelsLast));
         }
         var generated = (IHasInferenceForm)model;
-        using (var form = generated.ForInference(InferencePrecision.Float32, MemoryFormat.ChannelsLast))
+        using (var form = generated.ForInference(Precision.Float32, MemoryFormat.Nhwc))
             Report("inference form, fp32 NHWC", () => form.call(images));
-        using (var form = generated.ForInference(InferencePrecision.BFloat16, MemoryFormat.ChannelsLast))
+        using (var form = generated.ForInference(Precision.BFloat16, MemoryFormat.Nhwc))
             Report("inference form, bf16 NHWC", () => form.call(images));
-        using (var form = generated.ForInference(InferencePrecision.BFloat16, MemoryFormat.Contiguous))
+        using (var form = generated.ForInference(Precision.BFloat16, MemoryFormat.Nchw))
             Report("inference form, bf16 NCHW", () => form.call(images));
     }
 
@@ -113,7 +114,7 @@ public sealed class InferenceBenchmark(ITestOutputHelper output)
         var (info, model, images) = Prepare(name);
         using var disposeModel = model;
         using var disposeImages = images;
-        using var form = ((IHasInferenceForm)model).ForInference(InferencePrecision.BFloat16, MemoryFormat.ChannelsLast);
+        using var form = ((IHasInferenceForm)model).ForInference(Precision.BFloat16, MemoryFormat.Nhwc);
         var inConvolutions = new Stopwatch();
         var convolutions = form.modules().OfType<FusedConv>().ToList();
         var called = new HashSet<FusedConv>();
@@ -168,7 +169,7 @@ public sealed class InferenceBenchmark(ITestOutputHelper output)
         var (info, model, images) = Prepare(name);
         using var disposeModel = model;
         using var disposeImages = images;
-        using var form = ((IHasInferenceForm)model).ForInference(InferencePrecision.BFloat16, MemoryFormat.ChannelsLast);
+        using var form = ((IHasInferenceForm)model).ForInference(Precision.BFloat16, MemoryFormat.Nhwc);
         var inputs = new List<(FusedConv Conv, Tensor Input)>();
         var recording = true;
         foreach (var module in form.modules().OfType<FusedConv>())

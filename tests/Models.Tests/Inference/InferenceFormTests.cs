@@ -1,4 +1,5 @@
 using Dsl.Definitions;
+using Dsl.Runtime.Compute;
 using Dsl.Runtime.Inference;
 using TorchSharp;
 using Xunit;
@@ -18,15 +19,15 @@ public sealed class InferenceFormTests(ITestOutputHelper output)
     /// <summary>Every block kind: bL stems and modules, SA blocks with nearest and bilinear upsampling, grouped and SE bottlenecks.</summary>
     public static TheoryData<string, int, MemoryFormat> Float32Cases() => new()
     {
-        { "bLResNet-Small", 28, MemoryFormat.Contiguous },
-        { "bLResNet-Small", 28, MemoryFormat.ChannelsLast },
-        { "ScaleNet-Small", 28, MemoryFormat.Contiguous },
-        { "ScaleNet-Small", 28, MemoryFormat.ChannelsLast },
-        { "bLResNet-50-tiny", 64, MemoryFormat.ChannelsLast },
-        { "ResNeXt-50-32x4d", 64, MemoryFormat.ChannelsLast },
-        { "SE-ResNeXt-50-32x4d", 64, MemoryFormat.Contiguous },
-        { "bLSEResNeXt-50-32x4d", 64, MemoryFormat.ChannelsLast },
-        { "ScaleNet-50", 224, MemoryFormat.ChannelsLast },
+        { "bLResNet-Small", 28, MemoryFormat.Nchw },
+        { "bLResNet-Small", 28, MemoryFormat.Nhwc },
+        { "ScaleNet-Small", 28, MemoryFormat.Nchw },
+        { "ScaleNet-Small", 28, MemoryFormat.Nhwc },
+        { "bLResNet-50-tiny", 64, MemoryFormat.Nhwc },
+        { "ResNeXt-50-32x4d", 64, MemoryFormat.Nhwc },
+        { "SE-ResNeXt-50-32x4d", 64, MemoryFormat.Nchw },
+        { "bLSEResNeXt-50-32x4d", 64, MemoryFormat.Nhwc },
+        { "ScaleNet-50", 224, MemoryFormat.Nhwc },
     };
 
     [Theory]
@@ -41,7 +42,7 @@ public sealed class InferenceFormTests(ITestOutputHelper output)
         var images = TrainedState.Images(4, info.InputChannels, size, size, seed: 2);
         var expected = model.call(images);
 
-        using var form = ((IHasInferenceForm)model).ForInference(InferencePrecision.Float32, format);
+        using var form = ((IHasInferenceForm)model).ForInference(Precision.Float32, format);
         var actual = form.call(images);
 
         Assert.Equal(ScalarType.Float32, actual.dtype);
@@ -67,7 +68,7 @@ public sealed class InferenceFormTests(ITestOutputHelper output)
         var images = TrainedState.Images(256, info.InputChannels, size, size, seed: 4);
         var expected = model.call(images);
 
-        using var form = ((IHasInferenceForm)model).ForInference(InferencePrecision.BFloat16, MemoryFormat.ChannelsLast);
+        using var form = ((IHasInferenceForm)model).ForInference(Precision.BFloat16, MemoryFormat.Nhwc);
         var actual = form.call(images);
 
         Assert.Equal(ScalarType.Float32, actual.dtype);
@@ -91,7 +92,7 @@ public sealed class InferenceFormTests(ITestOutputHelper output)
         using var scope = NewDisposeScope();
         using var model = BuiltInModels.Catalog.Get("bLResNet-Small").Create();
         model.eval();
-        using var form = ((IHasInferenceForm)model).ForInference(InferencePrecision.BFloat16, MemoryFormat.ChannelsLast);
+        using var form = ((IHasInferenceForm)model).ForInference(Precision.BFloat16, MemoryFormat.Nhwc);
         var convolutions = form.state_dict().Where(p => p.Value.dim() == 4).ToList();
 
         Assert.Equal(ScalarType.Float32, convolutions.Single(p => p.Key == "conv1.weight").Value.dtype);
@@ -110,12 +111,12 @@ public sealed class InferenceFormTests(ITestOutputHelper output)
         model.eval();
         var images = TrainedState.Images(4, info.InputChannels, 28, 28, seed: 6);
         var generated = (IHasInferenceForm)model;
-        using var before = generated.ForInference(InferencePrecision.Float32, MemoryFormat.Contiguous);
+        using var before = generated.ForInference(Precision.Float32, MemoryFormat.Nchw);
 
         // A training step's worth of change to the statistics: the model moves, the form built before does not.
         TrainedState.Apply(model, seed: 7);
         var expected = model.call(images);
-        using var after = generated.ForInference(InferencePrecision.Float32, MemoryFormat.Contiguous);
+        using var after = generated.ForInference(Precision.Float32, MemoryFormat.Nchw);
 
         Assert.True(Agreement.RelativeError(after.call(images), expected) <= Float32Tolerance);
         Assert.True(Agreement.RelativeError(before.call(images), expected) > 1e-2, "the form built before follows later changes");
@@ -126,7 +127,7 @@ public sealed class InferenceFormTests(ITestOutputHelper output)
     {
         using var model = BuiltInModels.Catalog.Get("bLResNet-Small").Create();
         model.eval();
-        using var form = ((IHasInferenceForm)model).ForInference(InferencePrecision.BFloat16, MemoryFormat.ChannelsLast);
+        using var form = ((IHasInferenceForm)model).ForInference(Precision.BFloat16, MemoryFormat.Nhwc);
         using var images = TrainedState.Images(2, 1, 28, 28, seed: 8);
         form.call(images).Dispose();
 

@@ -1,3 +1,4 @@
+using Dsl.Runtime.Compute;
 using Dsl.Runtime.Platform;
 using Dsl.Runtime;
 using Dsl.Runtime.Blocks;
@@ -141,9 +142,9 @@ public sealed class OneDnnConvolutionTests
         var residual = randn(2, 8, 9, 9);
         var expected = (residual + norm.call(conv.call(x))).relu();
 
-        foreach (var format in new[] { MemoryFormat.Contiguous, MemoryFormat.ChannelsLast })
+        foreach (var format in new[] { MemoryFormat.Nchw, MemoryFormat.Nhwc })
         {
-            var layout = new InferenceLayout(dtype == ScalarType.BFloat16 ? InferencePrecision.BFloat16 : InferencePrecision.Float32, format);
+            var layout = new InferenceLayout(dtype == ScalarType.BFloat16 ? Precision.BFloat16 : Precision.Float32, format);
             var fused = FusedConv.Fold(conv, norm, layout, relu: false);
             // AddInto writes into the residual it is given, so each layout gets its own copy.
             var actual = fused.AddInto(layout.Convert(residual.clone()), layout.Convert(x));

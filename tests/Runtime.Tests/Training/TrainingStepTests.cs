@@ -1,4 +1,4 @@
-using Dsl.Runtime.MixedPrecision;
+using Dsl.Runtime.Compute;
 using Dsl.Runtime.Training;
 using static TorchSharp.torch;
 
@@ -18,7 +18,7 @@ public sealed class TrainingStepTests
 
         using var sgd = optim.SGD(model.parameters(), 0.1);
         using var scope = NewDisposeScope();
-        var (_, loss) = TrainingStep.Run(model, sgd, images, labels, PrecisionChoice.Float32, labelSmoothing: 0.1);
+        var (_, loss) = TrainingStep.Run(model, sgd, images, labels, Choice.AsAsked(Precision.Float32), labelSmoothing: 0.1);
 
         Assert.Equal(expected.item<float>(), loss.item<float>(), 5);
         Assert.True(Math.Abs(plain.item<float>() - loss.item<float>()) > 1e-3, "the smoothing changed nothing");

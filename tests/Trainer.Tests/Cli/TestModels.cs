@@ -1,3 +1,4 @@
+using Dsl.Runtime.Compute;
 using Dsl.Runtime.Models;
 using Dsl.Runtime.Training;
 
@@ -8,7 +9,7 @@ internal static class TestModels
 {
     private static readonly TrainingRecipe Short = new()
     {
-        Epochs = 6, LearningRate = 0.2, WeightDecay = 5e-4, Augmentation = Augmentation.Flip, MemoryFormat = MemoryFormatMode.Nhwc,
+        Epochs = 6, LearningRate = 0.2, WeightDecay = 5e-4, Augmentation = Augmentation.Flip, MemoryFormat = MemoryFormat.Nhwc,
     };
 
     public static IReadOnlyList<ModelInfo> All { get; } =

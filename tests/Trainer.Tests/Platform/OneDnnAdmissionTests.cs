@@ -1,3 +1,4 @@
+using Dsl.Runtime.Compute;
 using Dsl.Runtime.Platform;
 using Dsl.Runtime.Training;
 using Dsl.Trainer.Platform;
@@ -31,7 +32,7 @@ public sealed class OneDnnAdmissionTests : IDisposable
     public void AFloat32RunDecidesNothingAndLeavesOneDnnAsTheLoadTimeCheckLeftIt()
     {
         var info = Definitions.BuiltInModels.Catalog.Get("bLResNet-Small");
-        var line = OneDnnAdmission.Decide("bLResNet-Small", info, 28, 64, PrecisionMode.Float32, MemoryFormatMode.Nhwc, CPU);
+        var line = OneDnnAdmission.Decide("bLResNet-Small", info, 28, 64, Precision.Float32, MemoryFormat.Nhwc, CPU);
         Assert.Null(line);
         Assert.Equal(OneDnn.WrongAt is null, OneDnn.Enabled);
     }
@@ -40,7 +41,7 @@ public sealed class OneDnnAdmissionTests : IDisposable
     public void ABFloat16RunOfTheSmallNetworkTakesOneDnnBackWhereTheLoadTimeCheckTurnedItOff()
     {
         var info = Definitions.BuiltInModels.Catalog.Get("bLResNet-Small");
-        var line = OneDnnAdmission.Decide("bLResNet-Small", info, 28, 64, PrecisionMode.BFloat16, MemoryFormatMode.Nhwc, CPU);
+        var line = OneDnnAdmission.Decide("bLResNet-Small", info, 28, 64, Precision.BFloat16, MemoryFormat.Nhwc, CPU);
         if (OneDnn.WrongAt is null)
         {
             // oneDNN was right at load: it stays on, with nothing to say.

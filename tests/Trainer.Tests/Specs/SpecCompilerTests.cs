@@ -1,4 +1,5 @@
 using Dsl.Definitions;
+using Dsl.Runtime.Compute;
 using Dsl.Runtime.Training;
 using Dsl.Trainer.Specs;
 
@@ -61,7 +62,7 @@ public sealed class SpecCompilerTests
         var expected = new TrainingRecipe
         {
             Epochs = 12, BatchSize = 96, LearningRate = 0.05, Momentum = 0.8, WeightDecay = 2e-5, Schedule = ScheduleKind.Step,
-            Augmentation = Augmentation.CropFlip, CropPadding = 6, Precision = PrecisionMode.BFloat16, MemoryFormat = MemoryFormatMode.Auto,
+            Augmentation = Augmentation.CropFlip, CropPadding = 6, Precision = Precision.BFloat16, MemoryFormat = MemoryFormat.Auto,
         };
         Assert.Equal(expected, SpecCompiler.Compile(path).Training);
     }
@@ -74,7 +75,7 @@ public sealed class SpecCompilerTests
         Assert.Equal(110, TrainingRecipe.Default.Epochs);
         Assert.Equal((256, 0.1, 0.9, 1e-4), (TrainingRecipe.Default.BatchSize, TrainingRecipe.Default.LearningRate,
             TrainingRecipe.Default.Momentum, TrainingRecipe.Default.WeightDecay));
-        Assert.Equal((ScheduleKind.Cosine, Augmentation.Standard, PrecisionMode.Float32, MemoryFormatMode.Nchw),
+        Assert.Equal((ScheduleKind.Cosine, Augmentation.Standard, Precision.Float32, MemoryFormat.Nchw),
             (TrainingRecipe.Default.Schedule, TrainingRecipe.Default.Augmentation, TrainingRecipe.Default.Precision, TrainingRecipe.Default.MemoryFormat));
     }
 

@@ -2,7 +2,7 @@ using Dsl.Definitions;
 using Dsl.Runtime.Platform;
 using Dsl.Runtime;
 using Dsl.Runtime.Data;
-using Dsl.Runtime.MixedPrecision;
+using Dsl.Runtime.Compute;
 using Dsl.Runtime.Training;
 
 namespace Dsl.Trainer.Tests.Training;
@@ -19,7 +19,7 @@ public sealed class MemoryFormatProbeTests
         var before = model.state_dict().ToDictionary(e => e.Key, e => e.Value.detach().clone());
         var options = new TrainingOptions { LearningRate = 0.1, Momentum = 0.9, WeightDecay = 1e-4 };
 
-        var choice = MemoryFormatProbe.Choose(model, [8, 1, 28, 28], options, PrecisionChoice.Float32);
+        var choice = MemoryFormatProbe.Choose(model, [8, 1, 28, 28], options, Choice.AsAsked(Precision.Float32));
 
         Assert.Matches(@"^auto: a fp32 training step of batch 8 took \d+\.\d ms in NHWC, \d+\.\d ms in NCHW$", choice.Reason);
         foreach (var (key, value) in model.state_dict())
@@ -27,8 +27,8 @@ public sealed class MemoryFormatProbeTests
         Assert.All(model.parameters(), p => Assert.Null(p.grad));
         var weight = model.Layer1.Big[0].Conv2.weight!;
         // NHWC strides put the channel dimension innermost: stride 1 on dimension 1.
-        Assert.Equal(choice.ChannelsLast, weight.stride(1) == 1 && weight.shape[1] > 1);
-        Assert.Equal(choice.ChannelsLast ? "nhwc" : "nchw", choice.Name);
+        Assert.Equal(choice.IsChannelsLast(), weight.stride(1) == 1 && weight.shape[1] > 1);
+        Assert.Equal(choice.IsChannelsLast() ? "nhwc" : "nchw", choice.Name);
         foreach (var tensor in before.Values) tensor.Dispose();
     }
 
@@ -40,7 +40,7 @@ public sealed class MemoryFormatProbeTests
         using var model = new GradientLayoutRecorder();
         model.train();
 
-        MemoryFormatProbe.Choose(model, [4, 3, 16, 16], new TrainingOptions(), PrecisionChoice.Float32);
+        MemoryFormatProbe.Choose(model, [4, 3, 16, 16], new TrainingOptions(), Choice.AsAsked(Precision.Float32));
 
         var steps = MemoryFormatProbe.WarmUpSteps + MemoryFormatProbe.TimedSteps;
         Assert.Equal(2 * steps, model.Seen.Count);
@@ -78,14 +78,14 @@ public sealed class MemoryFormatProbeTests
         using var chosen = new BLResNetSmall();
         chosen.load_state_dict(auto.state_dict());
         var notes = new List<string>();
-        var options = new TrainingOptions { Epochs = 1, LearningRate = 0.05, MemoryFormat = MemoryFormatMode.Auto };
+        var options = new TrainingOptions { Epochs = 1, LearningRate = 0.05, MemoryFormat = MemoryFormat.Auto };
         new TrainingLoop(auto, new DataLoader(data, 32, shuffle: true, seed: 4, workers: 1), null, options, new Notes(notes)).Run();
 
         var note = Assert.Single(notes, n => n.StartsWith("memory format ", StringComparison.Ordinal));
         var nhwc = note.StartsWith("memory format nhwc (auto: ", StringComparison.Ordinal);
         Assert.True(nhwc || note.StartsWith("memory format nchw (auto: ", StringComparison.Ordinal), note);
         new TrainingLoop(chosen, new DataLoader(data, 32, shuffle: true, seed: 4, workers: 1), null,
-            options with { MemoryFormat = nhwc ? MemoryFormatMode.Nhwc : MemoryFormatMode.Nchw }).Run();
+            options with { MemoryFormat = nhwc ? MemoryFormat.Nhwc : MemoryFormat.Nchw }).Run();
 
         var expected = chosen.state_dict();
         foreach (var (key, value) in auto.state_dict())

@@ -1,4 +1,5 @@
 using Dsl.Definitions;
+using Dsl.Runtime.Compute;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Training;
 using BatchNorm2d = TorchSharp.Modules.BatchNorm2d;
@@ -19,7 +20,7 @@ public sealed class MixedPrecisionTrainingTests
         using var before = model.Bn1.running_mean!.clone();
         var reports = new List<EpochReport>();
         var notes = new List<string>();
-        var options = new TrainingOptions { Epochs = 3, LearningRate = 0.1, WeightDecay = 5e-4, Precision = PrecisionMode.BFloat16 };
+        var options = new TrainingOptions { Epochs = 3, LearningRate = 0.1, WeightDecay = 5e-4, Precision = Precision.BFloat16 };
         new TrainingLoop(model, new DataLoader(FashionSubset(256), 32, shuffle: true, seed: 3, workers: 1), null, options,
             new Recorder(reports, notes)).Run();
 
@@ -43,7 +44,7 @@ public sealed class MixedPrecisionTrainingTests
         using var looped = new BLResNetSmall();
         using var plain = new BLResNetSmall();
         plain.load_state_dict(looped.state_dict());
-        var options = new TrainingOptions { Epochs = 1, LearningRate = 0.05, WeightDecay = 1e-4, Precision = PrecisionMode.Float32 };
+        var options = new TrainingOptions { Epochs = 1, LearningRate = 0.05, WeightDecay = 1e-4, Precision = Precision.Float32 };
         new TrainingLoop(looped, new DataLoader(data, 32, shuffle: false, workers: 1), null, options).Run();
 
         plain.train();

@@ -1,9 +1,9 @@
 using Dsl.Runtime.Blocks;
-using Dsl.Runtime.MixedPrecision;
+using Dsl.Runtime.Compute;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Dsl.Runtime.Tests.MixedPrecision;
+namespace Dsl.Runtime.Tests.Compute;
 
 public sealed class AutocastTests
 {

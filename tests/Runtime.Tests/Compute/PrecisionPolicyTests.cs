@@ -1,18 +1,18 @@
-using Dsl.Runtime.MixedPrecision;
+using Dsl.Runtime.Compute;
 using Dsl.Runtime.Platform;
 using Dsl.Runtime.Training;
 using static TorchSharp.torch;
 
-namespace Dsl.Runtime.Tests.MixedPrecision;
+namespace Dsl.Runtime.Tests.Compute;
 
-public sealed class PrecisionChoiceTests
+public sealed class PrecisionPolicyTests
 {
     [Fact]
     public void ExplicitModesAreTakenAsAskedAndBFloat16WarnsWhereItIsSlow()
     {
-        Assert.False(PrecisionChoice.Resolve(PrecisionMode.Float32, CPU).BFloat16);
-        var bf16 = PrecisionChoice.Resolve(PrecisionMode.BFloat16, CPU);
-        Assert.True(bf16.BFloat16);
+        Assert.False(PrecisionPolicy.Resolve(Precision.Float32, CPU).IsBFloat16());
+        var bf16 = PrecisionPolicy.Resolve(Precision.BFloat16, CPU);
+        Assert.True(bf16.IsBFloat16());
         Assert.Equal("precision bf16 (bfloat16 was asked for)", bf16.ToString());
         if (CpuCapabilities.Current.OneDnnBFloat16)
             Assert.Null(bf16.Warning);
@@ -25,9 +25,9 @@ public sealed class PrecisionChoiceTests
     public void AutoOnThisCpuTakesBFloat16OnlyWhereItIsNativeAndOneDnnIsOn()
     {
         var cpu = CpuCapabilities.Current;
-        var choice = PrecisionChoice.Resolve(PrecisionMode.Auto, CPU);
+        var choice = PrecisionPolicy.Resolve(Precision.Auto, CPU);
         // libtorch's own bfloat16 convolutions are slower than float32: without oneDNN, auto keeps float32.
-        Assert.Equal(cpu.NativeBFloat16 && OneDnn.Enabled, choice.BFloat16);
+        Assert.Equal(cpu.NativeBFloat16 && OneDnn.Enabled, choice.IsBFloat16());
         Assert.Null(choice.Warning);
         Assert.Contains(cpu.NativeBFloat16 ? "the CPU has" : "float32 instead", choice.Reason);
     }

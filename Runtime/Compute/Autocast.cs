@@ -1,6 +1,6 @@
 using TorchSharp.Modules;
 
-namespace Dsl.Runtime.MixedPrecision;
+namespace Dsl.Runtime.Compute;
 
 /// <summary>
 /// Mixed precision on TorchSharp, which has no autocast: inside <see cref="BFloat16"/> on a thread, every

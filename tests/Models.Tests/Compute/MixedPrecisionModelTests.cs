@@ -1,11 +1,11 @@
 using Dsl.Definitions;
-using Dsl.Runtime.MixedPrecision;
+using Dsl.Runtime.Compute;
 using TorchSharp;
 using TorchSharp.Modules;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace Dsl.Models.Tests.MixedPrecision;
+namespace Dsl.Models.Tests.Compute;
 
 /// <summary>
 /// Under <see cref="Autocast.BFloat16"/> every convolution of a generated model (stems, bottlenecks, shortcuts, bL

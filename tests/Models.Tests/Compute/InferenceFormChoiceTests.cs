@@ -1,11 +1,12 @@
 using Dsl.Definitions;
+using Dsl.Runtime.Compute;
 using Dsl.Runtime.Inference;
 using Dsl.Runtime.Training;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace Dsl.Models.Tests.MixedPrecision;
+namespace Dsl.Models.Tests.Compute;
 
 public sealed class InferenceFormChoiceTests
 {
@@ -16,22 +17,22 @@ public sealed class InferenceFormChoiceTests
         using var model = new BLResNetSmall();
         model.eval();
 
-        var (form, precision, layout) = InferenceFormChoice.Build(model, PrecisionMode.BFloat16, MemoryFormatMode.Auto, [4, 1, 28, 28], CPU);
+        var (form, precision, layout) = InferenceFormChoice.Build(model, Precision.BFloat16, MemoryFormat.Auto, [4, 1, 28, 28], CPU);
         using (form)
         {
             var inference = Assert.IsType<BLResNetSmall.Inference>(form);
-            Assert.True(precision.BFloat16);
-            Assert.Equal(new InferenceLayout(InferencePrecision.BFloat16, layout.ChannelsLast ? MemoryFormat.ChannelsLast : MemoryFormat.Contiguous),
+            Assert.True(precision.IsBFloat16());
+            Assert.Equal(new InferenceLayout(Precision.BFloat16, layout.Value),
                 inference.Layout);
             Assert.Matches(@"^auto: a bf16 inference batch of 4 took \d+\.\d ms in NHWC, \d+\.\d ms in NCHW$", layout.Reason);
         }
 
-        (form, precision, layout) = InferenceFormChoice.Build(model, PrecisionMode.Float32, MemoryFormatMode.Nhwc, [4, 1, 28, 28], CPU);
+        (form, precision, layout) = InferenceFormChoice.Build(model, Precision.Float32, MemoryFormat.Nhwc, [4, 1, 28, 28], CPU);
         using (form)
         {
-            Assert.Equal(new InferenceLayout(InferencePrecision.Float32, MemoryFormat.ChannelsLast), Assert.IsType<BLResNetSmall.Inference>(form).Layout);
+            Assert.Equal(new InferenceLayout(Precision.Float32, MemoryFormat.Nhwc), Assert.IsType<BLResNetSmall.Inference>(form).Layout);
             Assert.Equal("memory format nhwc (NHWC was asked for)", layout.ToString());
-            Assert.False(precision.BFloat16);
+            Assert.False(precision.IsBFloat16());
         }
     }
 }

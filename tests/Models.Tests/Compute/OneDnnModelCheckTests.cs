@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 using Dsl.Runtime.Platform;
 using static TorchSharp.torch;
 
-namespace Dsl.Models.Tests.MixedPrecision;
+namespace Dsl.Models.Tests.Compute;
 
 public sealed class OneDnnModelCheckTests(ITestOutputHelper output)
 {
