@@ -272,17 +272,17 @@ internal static class ModelEmitter
         w.Open("public override Tensor forward(Tensor input)");
         w.Line("using var scope = Torch.NewDisposeScope();");
         w.Line("// conv1 " + stem.Kernel + "x" + stem.Kernel + "/" + stem.Stride + " -> " + stem.Conv1Output);
-        w.Line("var x = Bn1.call(Autocast.Call(Conv1, input)).relu_();");
+        w.Line("var x = Bn1.call(Autocast.Stem(Conv1, input)).relu_();");
         if (stem.BigLittle)
         {
             var s = stem.Downsample ? "/2" : "/1";
             w.Line("// bL stem: Big 3x3" + s + " (no ReLU) + Little 3x3/1, 3x3" + s + ", 1x1 (no ReLU), added, ReLU, then 1x1 -> " + stem.Output);
-            w.Line("var big = BnB0.call(Autocast.Call(BConv0, x));");
-            w.Line("var little = BnL0.call(Autocast.Call(LConv0, x)).relu_();");
-            w.Line("little = BnL1.call(Autocast.Call(LConv1, little)).relu_();");
-            w.Line("little = BnL2.call(Autocast.Call(LConv2, little));");
+            w.Line("var big = BnB0.call(BConv0.call(x));");
+            w.Line("var little = BnL0.call(LConv0.call(x)).relu_();");
+            w.Line("little = BnL1.call(LConv1.call(little)).relu_();");
+            w.Line("little = BnL2.call(LConv2.call(little));");
             w.Line("x = big.add_(little).relu_();");
-            w.Line("x = BnBlInit.call(Autocast.Call(BlInit, x)).relu_();");
+            w.Line("x = BnBlInit.call(BlInit.call(x)).relu_();");
         }
         if (stem.MaxPool)
         {
@@ -302,7 +302,7 @@ internal static class ModelEmitter
         }
         w.Line("// global average pool, flatten, fc -> [N, " + n.Classes + "]");
         w.Line("x = F.adaptive_avg_pool2d(x, 1).flatten(1);");
-        w.Line("return Autocast.Call(Fc, x).MoveToOuterDisposeScope();");
+        w.Line("return Fc.call(x).MoveToOuterDisposeScope();");
         w.Close();
     }
 }

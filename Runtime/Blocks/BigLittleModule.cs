@@ -1,4 +1,3 @@
-using Dsl.Runtime.Compute;
 using TorchSharp.Modules;
 
 namespace Dsl.Runtime.Blocks;
@@ -29,7 +28,7 @@ public sealed class BigLittleModule : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var merged = Merge(Big.call(input), Autocast.Call(LittleE, Little.call(input)));
+        var merged = Merge(Big.call(input), LittleE.call(Little.call(input)));
         return Fusion.call(merged).MoveToOuterDisposeScope();
     }
 

@@ -1,4 +1,3 @@
-using Dsl.Runtime.Compute;
 using TorchSharp.Modules;
 
 namespace Dsl.Runtime.Blocks;
@@ -40,11 +39,11 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = Bn1.call(Autocast.Call(Conv1, input)).relu_();
-        x = Bn2.call(Autocast.Call(Conv2, x)).relu_();
-        x = Bn3.call(Autocast.Call(Conv3, x));
+        var x = Bn1.call(Conv1.call(input)).relu_();
+        x = Bn2.call(Conv2.call(x)).relu_();
+        x = Bn3.call(Conv3.call(x));
         if (SeLayer is not null) x = SeLayer.call(x);
-        x = x.add_(Downsample is null ? input : Autocast.Call(Downsample, input));
+        x = x.add_(Downsample is null ? input : Downsample.call(input));
         if (LastRelu) x = x.relu_();
         return x.MoveToOuterDisposeScope();
     }

@@ -1,4 +1,3 @@
-using Dsl.Runtime.Compute;
 using TorchSharp.Modules;
 
 namespace Dsl.Runtime.Blocks;
@@ -20,7 +19,7 @@ public sealed class SEModule : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var s = nn.functional.adaptive_avg_pool2d(input, 1);
-        s = Autocast.Call(Fc2, Autocast.Call(Fc1, s).relu_()).sigmoid_();
+        s = Fc2.call(Fc1.call(s).relu_()).sigmoid_();
         return (input * s).MoveToOuterDisposeScope();
     }
 }

@@ -1,4 +1,3 @@
-using Dsl.Runtime.Compute;
 using Dsl.Runtime.Platform;
 using TorchSharp.Modules;
 
@@ -42,8 +41,8 @@ public sealed class ScaleBlock : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = Stride > 1 ? nn.functional.max_pool2d(input, Stride, Stride) : input;
-        var residual = Downsample is null ? x : Autocast.Call(Downsample, x);
-        var reduced = Bn1.call(Autocast.Call(Conv1, x)).relu_();
+        var residual = Downsample is null ? x : Downsample.call(x);
+        var reduced = Bn1.call(Conv1.call(x)).relu_();
         var outputs = new List<Tensor>(Branches.Count);
         for (var i = 0; i < Branches.Count; i++)
         {
@@ -51,7 +50,7 @@ public sealed class ScaleBlock : nn.Module<Tensor, Tensor>
             outputs.Add(NormalizeBranch(Bn2[i]!, Branches[i].Apply(reduced, Conv2[i]!)));
         }
         var merged = (outputs.Count == 1 ? outputs[0] : cat(outputs, 1)).relu_();
-        return Bn3.call(Autocast.Call(Conv3, merged)).add_(residual).relu_().MoveToOuterDisposeScope();
+        return Bn3.call(Conv3.call(merged)).add_(residual).relu_().MoveToOuterDisposeScope();
     }
 
     /// <summary>Branches narrower than this are batch-normalized in NCHW while training channels-last.</summary>
@@ -80,9 +79,9 @@ public sealed record ScaleBranch(long Scale, long Channels, long Kernel)
     /// <summary>The branch on the block's reduced map: pool, <paramref name="conv"/>, and back to the map's size.</summary>
     public Tensor Apply(Tensor reduced, nn.Module<Tensor, Tensor> conv)
     {
-        if (Scale == 1) return Autocast.Call(conv, reduced);
+        if (Scale == 1) return conv.call(reduced);
         using var pooled = nn.functional.max_pool2d(reduced, Scale, Scale);
-        using var convolved = Autocast.Call(conv, pooled);
+        using var convolved = conv.call(pooled);
         return Upsample(convolved, reduced.shape[2], reduced.shape[3]);
     }
 

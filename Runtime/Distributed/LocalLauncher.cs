@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
+using Dsl.Runtime.Platform;
 
 namespace Dsl.Runtime.Distributed;
 
@@ -62,7 +63,7 @@ public static partial class LocalLauncher
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
             context.Cancel = true;
-            _ = Kill(mpirun.Id, (int)Signum.Terminate);
+            _ = NativeProcess.Terminate(mpirun.Id);
         });
         mpirun.BeginOutputReadLine();
         mpirun.BeginErrorReadLine();
@@ -125,9 +126,4 @@ public static partial class LocalLauncher
 
     [GeneratedRegex(@"\x1B(?:\[[0-9;?]*[A-Za-z]|[=>])")]
     private static partial Regex ControlSequence();
-
-    private enum Signum { Terminate = 15 }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int processId, int signal);
 }

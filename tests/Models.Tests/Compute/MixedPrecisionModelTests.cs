@@ -9,8 +9,8 @@ namespace Dsl.Models.Tests.Compute;
 
 /// <summary>
 /// Under <see cref="Autocast.BFloat16"/> every convolution of a generated model (stems, bottlenecks, shortcuts, bL
-/// modules, SA branches, squeeze-excitation) and its classifier compute in bfloat16: a layer that bypassed the
-/// runtime's helper would hand its batch norm a float32 tensor.
+/// modules, SA branches, squeeze-excitation) and its classifier compute in bfloat16, and every batch norm is handed
+/// bfloat16 (a grey image's first convolution computes in float32 and hands on bfloat16).
 /// </summary>
 public sealed class MixedPrecisionModelTests
 {
