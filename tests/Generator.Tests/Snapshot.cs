@@ -1,4 +1,6 @@
 using System.Text;
+using DiffPlex.DiffBuilder;
+using DiffPlex.DiffBuilder.Model;
 using Xunit.Sdk;
 
 namespace Dsl.Generator.Tests;
@@ -71,25 +73,35 @@ internal static class Snapshot
         : fileName.EndsWith(ReceivedSuffix, StringComparison.Ordinal) ? fileName[..^ReceivedSuffix.Length]
         : null;
 
-    /// <summary>A compact line diff: the first differing lines with a little context.</summary>
+    /// <summary>
+    /// A compact line diff (DiffPlex's, so an inserted line shows as one insertion, not as every later line changed): the
+    /// first changed lines, each with its line number in the expected (-) or received (+) text.
+    /// </summary>
     public static string Diff(string expected, string actual, int maxLines = 40)
     {
-        var a = expected.Split('\n');
-        var b = actual.Split('\n');
+        var model = InlineDiffBuilder.Diff(expected, actual, ignoreWhiteSpace: false);
         var text = new StringBuilder();
         var shown = 0;
-        var n = Math.Max(a.Length, b.Length);
-        for (var i = 0; i < n && shown < maxLines; i++)
+        var (oldLine, newLine) = (0, 0);
+        foreach (var line in model.Lines)
         {
-            var left = i < a.Length ? a[i] : null;
-            var right = i < b.Length ? b[i] : null;
-            if (left == right) continue;
-            text.Append("line ").Append(i + 1).Append('\n');
-            if (left is not null) text.Append("  - ").Append(left).Append('\n');
-            if (right is not null) text.Append("  + ").Append(right).Append('\n');
-            shown++;
+            switch (line.Type)
+            {
+                case ChangeType.Deleted:
+                    oldLine++;
+                    if (shown++ < maxLines) text.Append("line ").Append(oldLine).Append("\n  - ").Append(line.Text).Append('\n');
+                    break;
+                case ChangeType.Inserted:
+                    newLine++;
+                    if (shown++ < maxLines) text.Append("line ").Append(newLine).Append("\n  + ").Append(line.Text).Append('\n');
+                    break;
+                default:
+                    oldLine++;
+                    newLine++;
+                    break;
+            }
         }
-        if (shown == maxLines) text.Append("...\n");
+        if (shown > maxLines) text.Append("...\n");
         return text.ToString();
     }
 }

@@ -10,7 +10,14 @@ public sealed class SnapshotTests
     public void DiffShowsChangedLinesOnly()
     {
         var diff = Snapshot.Diff("same\nold\nsame\n", "same\nnew\nsame\n");
-        Assert.Equal("line 2\n  - old\n  + new\n", diff);
+        Assert.Equal("line 2\n  - old\nline 2\n  + new\n", diff);
+    }
+
+    [Fact]
+    public void AnInsertedLineIsTheOnlyChange()
+    {
+        var diff = Snapshot.Diff("a\nb\nc\nd\n", "a\ninserted\nb\nc\nd\n");
+        Assert.Equal("line 2\n  + inserted\n", diff);
     }
 
     [NotAcceptingSnapshotsFact]
