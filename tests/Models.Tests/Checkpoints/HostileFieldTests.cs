@@ -33,6 +33,18 @@ public sealed class HostileFieldTests
     }
 
     [Fact]
+    public void ControlCharactersInStateDictKeysAreEscapedInTheMismatchReport()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Combine("keys.pt");
+        var pickle = new CraftedPickle().Op('}').String("fc.bias\u001b[2K").Tensor("FloatStorage", "0", 1, 0, [1], [1]).Op('s').Stop();
+        CraftedArchive.Write(path, pickle, ("0", new byte[4]));
+        var error = Assert.Throws<StateDictMismatchException>(() => Checkpoint.LoadInto(new SmallNet(), path));
+        Assert.Contains(@"unexpected keys (1): fc.bias\x1b[2K", error.Message);
+        Assert.DoesNotContain('\u001b', error.Message);
+    }
+
+    [Fact]
     public void ASafetensorsTensorOverTwoGigabytesIsAClearError()
     {
         using var temp = new TempFolder();
