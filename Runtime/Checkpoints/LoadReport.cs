@@ -12,6 +12,7 @@ public sealed record LoadReport(IReadOnlyList<string> Missing, IReadOnlyList<str
         if (Missing.Count > 0) lines.Add($"missing keys ({Missing.Count}): {string.Join(", ", Missing)}");
         if (Unexpected.Count > 0) lines.Add($"unexpected keys ({Unexpected.Count}): {string.Join(", ", Unexpected)}");
         if (MisShaped.Count > 0) lines.Add($"mis-shaped keys ({MisShaped.Count}): {string.Join("; ", MisShaped)}");
-        return string.Join(Environment.NewLine, lines);
+        // Keys may come from a file: their control characters are escaped before they reach a terminal.
+        return string.Join(Environment.NewLine, lines.Select(FileText.Escape));
     }
 }

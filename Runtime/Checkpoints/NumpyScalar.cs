@@ -15,10 +15,12 @@ internal sealed class NumpyDType(string code)
     public object? Decode(byte[] raw, Func<string, Exception> fail)
     {
         var size = Code.Length > 1 && int.TryParse(Code.AsSpan(1), out var n) ? n : -1;
-        if (size != raw.Length) throw fail($"numpy scalar of dtype '{Code}' has {raw.Length} bytes");
-        ReadOnlySpan<byte> bytes = raw;
-        Span<byte> ordered = stackalloc byte[raw.Length];
-        bytes.CopyTo(ordered);
+        Exception Unsupported() => fail($"numpy scalars of dtype {PickleFormat.Describe(Code)} are not supported");
+        if (size is not (1 or 2 or 4 or 8)) throw Unsupported();
+        if (size != raw.Length) throw fail($"numpy scalar of dtype {PickleFormat.Describe(Code)} has {raw.Length} bytes");
+        Span<byte> ordered = stackalloc byte[sizeof(long)];
+        ordered = ordered[..size];
+        raw.CopyTo(ordered);
         if (BigEndian != !BitConverter.IsLittleEndian) ordered.Reverse();
         return Code[0] switch
         {
@@ -28,7 +30,7 @@ internal sealed class NumpyDType(string code)
             'i' when size is 1 or 2 or 4 or 8 => ReadSigned(ordered),
             'u' when size is 1 or 2 or 4 or 8 => ReadUnsigned(ordered),
             'b' when size == 1 => ordered[0] != 0,
-            _ => throw fail($"numpy scalars of dtype '{Code}' are not supported"),
+            _ => throw Unsupported(),
         };
     }
 

@@ -4,10 +4,23 @@ namespace Dsl.Runtime.Checkpoints;
 
 /// <summary>
 /// The Python globals a PyTorch checkpoint may name, and what calling each of them builds. Anything not
-/// listed here is refused when the pickle names it.
+/// listed here is refused when the pickle names it. Tensors are views of their storages, as in PyTorch, so
+/// views sharing a storage or repeating its elements (stride 0) cost nothing beyond the storage the file holds;
+/// the calls that copy (dicts and sets from lists, bytes from text, tensor headers) share an allowance in
+/// proportion to the pickle's length, so memoized arguments cannot make a small file build a large value.
 /// </summary>
-internal sealed class PickleCalls(string filePath, Func<string, ScalarType, long, TorchStorage> loadStorage)
+internal sealed class PickleCalls(string filePath, long pickleLength, Func<string, ScalarType, long, TorchStorage> loadStorage)
 {
+    /// <summary>Items or bytes the calls may copy per byte of pickle; a real pickle spells out every one it copies.</summary>
+    private const long CopiesPerPickleByte = 2;
+    private const long CopiesForAnyPickle = 1 << 20;
+
+    /// <summary>What a tensor's header (sizes, strides, libtorch's bookkeeping) counts against the allowance.</summary>
+    private const long TensorCopyCost = 32;
+
+    private const int MaxDimensions = 64;
+    private const int MaxStorageKeyLength = 256;
+
     private static readonly PickleGlobal OrderedDict = TorchGlobals.OrderedDict;
     private static readonly PickleGlobal RebuildTensorV2 = TorchGlobals.RebuildTensorV2;
     private static readonly PickleGlobal RebuildTensor = new("torch._utils", "_rebuild_tensor");
@@ -21,6 +34,7 @@ internal sealed class PickleCalls(string filePath, Func<string, ScalarType, long
 
     private readonly Dictionary<string, TorchStorage> storages = [];
     private readonly List<Tensor> tensors = [];
+    private long copiesLeft = pickleLength * CopiesPerPickleByte + CopiesForAnyPickle;
 
     /// <summary>Every tensor built so far; they belong to no dispose scope, and the caller disposes them.</summary>
     public IReadOnlyList<Tensor> Tensors => tensors;
@@ -49,6 +63,7 @@ internal sealed class PickleCalls(string filePath, Func<string, ScalarType, long
         if (fields[1] is not PickleGlobal type) throw Fail($"storage type {PickleFormat.Describe(fields[1])} is not a class", at);
         if (!StorageTypes.TryGetDType(type, out var dtype)) throw Fail($"unsupported storage type '{type}'", at);
         if (fields[2] is not string key) throw Fail($"storage key {PickleFormat.Describe(fields[2])} is not a string", at);
+        if (key.Length > MaxStorageKeyLength) throw Fail($"storage key {PickleFormat.Describe(key)} is longer than {MaxStorageKeyLength} characters", at);
         if (fields[4] is not long count || count < 0) throw Fail($"storage '{key}' has an invalid size {PickleFormat.Describe(fields[4])}", at);
 
         if (storages.TryGetValue(key, out var known))
@@ -78,6 +93,14 @@ internal sealed class PickleCalls(string filePath, Func<string, ScalarType, long
         throw Fail($"'{global}' cannot be called", at);
     }
 
+    /// <summary>Sets a dict item, refusing keys that Python could not hash or that would nest (see <see cref="PickleDict.IsKey"/>).</summary>
+    public void SetItem(PickleDict dict, object? key, object? value, int at)
+    {
+        if (!PickleDict.IsKey(key))
+            throw Fail($"dict key {PickleFormat.Describe(key)} is not None, a bool, a number, a string or a flat tuple of them", at);
+        dict[key] = value;
+    }
+
     /// <summary>Applies BUILD state; only numpy dtypes take one (their byte order) besides dicts.</summary>
     public void Build(object? target, object? state, int at)
     {
@@ -95,8 +118,9 @@ internal sealed class PickleCalls(string filePath, Func<string, ScalarType, long
         if (args.Length == 0) return dict;
         if (args is [List<object?> pairs])
         {
+            Charge(pairs.Count, "OrderedDict", at);
             foreach (var pair in pairs)
-                if (pair is object?[] { Length: 2 } kv) dict[kv[0]] = kv[1];
+                if (pair is object?[] { Length: 2 } kv) SetItem(dict, kv[0], kv[1], at);
                 else throw Fail("OrderedDict item is not a (key, value) pair", at);
             return dict;
         }
@@ -111,6 +135,7 @@ internal sealed class PickleCalls(string filePath, Func<string, ScalarType, long
         var shape = ToLongs(sizeItems, "size", at);
         var strides = ToLongs(strideItems, "stride", at);
         if (shape.Length != strides.Length) throw Fail($"tensor size has {shape.Length} dimensions, its stride {strides.Length}", at);
+        if (shape.Length > MaxDimensions) throw Fail($"tensor has {shape.Length} dimensions, more than the {MaxDimensions} supported", at);
         if (offset < 0 || shape.Any(s => s < 0) || strides.Any(s => s < 0))
             throw Fail($"tensor has a negative offset, size or stride ({PickleFormat.Describe(args)})", at);
 
@@ -127,16 +152,9 @@ internal sealed class PickleCalls(string filePath, Func<string, ScalarType, long
         if (!empty && last >= storage.ElementCount)
             throw Fail($"a tensor of size [{string.Join(", ", shape)}] at offset {offset} needs {last + 1} elements but storage '{storage.Key}' holds {storage.ElementCount}", at);
 
-        using var scope = torch.NewDisposeScope();
-        Tensor result;
-        if (empty) result = torch.zeros(shape, storage.DType);
-        else
-        {
-            var view = storage.Flat.as_strided(shape, strides, offset);
-            // A contiguous view still shares the storage; clone it so each tensor owns exactly its elements.
-            result = view.is_contiguous() ? view.clone() : view.contiguous();
-        }
-        result.DetachFromDisposeScope();
+        Charge(TensorCopyCost, "tensor", at);
+        var result = LibTorch.Build(filePath, $"a tensor of size [{string.Join(", ", shape)}] and stride [{string.Join(", ", strides)}] (pickle byte {at})",
+            () => empty ? torch.zeros(shape, storage.DType) : storage.Flat.as_strided(shape, strides, offset));
         tensors.Add(result);
         return result;
     }
@@ -147,22 +165,38 @@ internal sealed class PickleCalls(string filePath, Func<string, ScalarType, long
             throw Fail($"unexpected _rebuild_from_type_v2 arguments {PickleFormat.Describe(args)}", at);
         if (args[1] is not PickleGlobal type || (type != TensorType && type != ParameterType))
             throw Fail($"tensor subclass {PickleFormat.Describe(args[1])} is not supported", at);
+        // One level only: a file could otherwise nest these calls until the stack overflows.
+        if (function == RebuildFromTypeV2) throw Fail("_rebuild_from_type_v2 rebuilds another _rebuild_from_type_v2", at);
         return Call(function, innerArgs, at);
     }
 
-    private PickleSet NewSet(PickleGlobal global, object?[] args, int at) => args switch
+    private PickleSet NewSet(PickleGlobal global, object?[] args, int at)
     {
-        [] => new PickleSet([], global.Name == "frozenset"),
-        [List<object?> items] => new PickleSet(items, global.Name == "frozenset"),
-        _ => throw Fail($"unexpected {global} arguments {PickleFormat.Describe(args)}", at),
-    };
+        var items = args switch
+        {
+            [] => [],
+            [List<object?> list] => list,
+            _ => throw Fail($"unexpected {global} arguments {PickleFormat.Describe(args)}", at),
+        };
+        Charge(items.Count, global.Name, at);
+        return new PickleSet(items, global.Name == "frozenset");
+    }
 
     // Protocol 2 writes Python bytes as _codecs.encode(text, 'latin1').
-    private byte[] Encode(object?[] args, int at) => args switch
+    private byte[] Encode(object?[] args, int at)
     {
-        [string text, "latin1" or "latin-1"] => Encoding.Latin1.GetBytes(text),
-        _ => throw Fail($"unexpected _codecs.encode arguments {PickleFormat.Describe(args)}", at),
-    };
+        if (args is not [string text, "latin1" or "latin-1"]) throw Fail($"unexpected _codecs.encode arguments {PickleFormat.Describe(args)}", at);
+        Charge(text.Length, "_codecs.encode", at);
+        return Encoding.Latin1.GetBytes(text);
+    }
+
+    /// <summary>Counts items or bytes a call copies against the pickle's allowance.</summary>
+    private void Charge(long count, string call, int at)
+    {
+        if (count > copiesLeft)
+            throw Fail($"{call} would copy more items or bytes than a {pickleLength}-byte pickle can describe (its arguments are reused through the memo)", at);
+        copiesLeft -= count;
+    }
 
     private long[] ToLongs(object?[] items, string what, int at) =>
         items.Select(i => i is long value ? value : throw Fail($"tensor {what} holds a non-integer {PickleFormat.Describe(i)}", at)).ToArray();

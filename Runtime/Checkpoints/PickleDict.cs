@@ -4,8 +4,9 @@ namespace Dsl.Runtime.Checkpoints;
 
 /// <summary>
 /// A Python dict (or OrderedDict) read from or written to a pickle: insertion-ordered, with Python-like
-/// key equality (tuples compare by their items). <see cref="Attributes"/> holds state set by BUILD,
-/// such as the <c>_metadata</c> PyTorch attaches to state dicts.
+/// key equality (tuples compare by their items). Keys are None, bools, numbers, strings or flat tuples of
+/// those (see <see cref="IsKey"/>), so comparing them never recurses. <see cref="Attributes"/> holds state
+/// set by BUILD, such as the <c>_metadata</c> PyTorch attaches to state dicts.
 /// </summary>
 public sealed class PickleDict : IEnumerable<KeyValuePair<object?, object?>>
 {
@@ -27,11 +28,17 @@ public sealed class PickleDict : IEnumerable<KeyValuePair<object?, object?>>
 
     public IEnumerable<object?> Keys => entries.Select(e => e.Key);
 
+    /// <summary>Whether a value can be a key: None, a bool, a number, a string, or a tuple of those.</summary>
+    public static bool IsKey(object? key) => key is object?[] tuple ? tuple.All(IsScalarKey) : IsScalarKey(key);
+
+    private static bool IsScalarKey(object? key) => key is null or bool or int or long or ulong or double or string;
+
     public object? this[object? key]
     {
         get => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"no key {PickleFormat.Describe(key)}");
         set
         {
+            if (!IsKey(key)) throw new ArgumentException($"{PickleFormat.Describe(key)} cannot be a dict key: keys are None, bools, numbers, strings or flat tuples of them", nameof(key));
             var boxed = key ?? NoneKey;
             if (index.TryGetValue(boxed, out var position)) entries[position] = new(key, value);
             else
@@ -42,11 +49,11 @@ public sealed class PickleDict : IEnumerable<KeyValuePair<object?, object?>>
         }
     }
 
-    public bool ContainsKey(object? key) => index.ContainsKey(key ?? NoneKey);
+    public bool ContainsKey(object? key) => IsKey(key) && index.ContainsKey(key ?? NoneKey);
 
     public bool TryGetValue(object? key, out object? value)
     {
-        if (index.TryGetValue(key ?? NoneKey, out var position))
+        if (IsKey(key) && index.TryGetValue(key ?? NoneKey, out var position))
         {
             value = entries[position].Value;
             return true;
@@ -57,25 +64,4 @@ public sealed class PickleDict : IEnumerable<KeyValuePair<object?, object?>>
 
     public IEnumerator<KeyValuePair<object?, object?>> GetEnumerator() => entries.GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-
-    /// <summary>Compares keys as Python would for the types a checkpoint uses: numbers by value, tuples by items.</summary>
-    private sealed class PickleKeyComparer : IEqualityComparer<object>
-    {
-        public static readonly PickleKeyComparer Instance = new();
-
-        public new bool Equals(object? x, object? y)
-        {
-            if (x is object?[] a && y is object?[] b)
-                return a.Length == b.Length && a.Zip(b).All(p => p.First is null ? p.Second is null : p.Second is not null && Equals(p.First, p.Second));
-            if (x is long or int or bool && y is long or int or bool) return Convert.ToInt64(x) == Convert.ToInt64(y);
-            return object.Equals(x, y);
-        }
-
-        public int GetHashCode(object obj) => obj switch
-        {
-            object?[] items => items.Aggregate(17, (h, item) => h * 31 + (item is null ? 0 : GetHashCode(item))),
-            int or bool => Convert.ToInt64(obj).GetHashCode(),
-            _ => obj.GetHashCode(),
-        };
-    }
 }

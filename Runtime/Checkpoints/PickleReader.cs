@@ -39,7 +39,7 @@ internal sealed class PickleReader
             {
                 case 0x80: ReadByte(); break;                                   // PROTO
                 case 0x95: ReadBytes(8); break;                                 // FRAME: framing is only a hint
-                case (byte)'.': return Pop(at);                                 // STOP
+                case (byte)'.': return Finish(Pop(at));                         // STOP
                 case (byte)'(': marks.Push(stack.Count); break;                 // MARK
                 case (byte)'0': Pop(at); break;                                 // POP
                 case (byte)'1': PopMark(at); break;                             // POP_MARK
@@ -73,7 +73,7 @@ internal sealed class PickleReader
                 case (byte)'a': { var item = Pop(at); As<List<object?>>(Peek(at), "APPEND", at).Add(item); break; }
                 case (byte)'e': { var items = PopMark(at); As<List<object?>>(Peek(at), "APPENDS", at).AddRange(items); break; }
                 case 0x90: { var items = PopMark(at); As<PickleSet>(Peek(at), "ADDITEMS", at).MutableItems.AddRange(items); break; }
-                case (byte)'s': { var value = Pop(at); var key = Pop(at); As<PickleDict>(Peek(at), "SETITEM", at)[key] = value; break; }
+                case (byte)'s': { var value = Pop(at); var key = Pop(at); calls.SetItem(As<PickleDict>(Peek(at), "SETITEM", at), key, value, at); break; }
                 case (byte)'u': { var items = PopMark(at); ToDict(items, As<PickleDict>(Peek(at), "SETITEMS", at), at); break; }
                 case (byte)'q': memo[ReadByte()] = Peek(at); break;             // BINPUT
                 case (byte)'r': memo[ReadLength(4, at)] = Peek(at); break;      // LONG_BINPUT
@@ -101,6 +101,12 @@ internal sealed class PickleReader
         }
     }
 
+    private object? Finish(object? root)
+    {
+        var problem = PickleNesting.Problem(root);
+        return problem is null ? root : throw Fail(problem);
+    }
+
     private object? Resolve(string module, string name, int at)
     {
         var global = new PickleGlobal(module, name);
@@ -125,7 +131,7 @@ internal sealed class PickleReader
     private PickleDict ToDict(List<object?> items, PickleDict into, int at)
     {
         if (items.Count % 2 != 0) throw Fail("a dict has an odd number of keys and values", at);
-        for (var i = 0; i < items.Count; i += 2) into[items[i]] = items[i + 1];
+        for (var i = 0; i < items.Count; i += 2) calls.SetItem(into, items[i], items[i + 1], at);
         return into;
     }
 

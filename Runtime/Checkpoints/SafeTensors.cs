@@ -38,6 +38,7 @@ public static class SafeTensors
         var entries = ParseHeader(header, fileLength - dataStart, path, out var metadata);
 
         var tensors = new List<KeyValuePair<string, Tensor>>(entries.Count);
+        var completed = false;
         try
         {
             foreach (var (name, dtype, shape, begin, end) in entries)
@@ -45,16 +46,20 @@ public static class SafeTensors
                 var bytes = new byte[end - begin];
                 file.Position = dataStart + begin;
                 file.ReadExactly(bytes);
-                var tensor = torch.empty(shape, dtype);
-                tensor.DetachFromDisposeScope();
+                var tensor = LibTorch.Build(path, $"tensor '{name}' of shape [{string.Join(", ", shape)}]", () => torch.empty(shape, dtype));
                 tensors.Add(new(name, tensor));
                 if (bytes.Length > 0) tensor.bytes = bytes;
             }
+            completed = true;
         }
-        catch (Exception e) when (e is IOException or EndOfStreamException)
+        catch (IOException e)
         {
-            foreach (var (_, tensor) in tensors) tensor.Dispose();
             throw new CheckpointException(path, $"tensor data cannot be read: {e.Message}", e);
+        }
+        finally
+        {
+            if (!completed)
+                foreach (var (_, tensor) in tensors) tensor.Dispose();
         }
         return new SafeTensorsContent(tensors, metadata);
     }
@@ -192,6 +197,8 @@ public static class SafeTensors
             var needed = checked(elements * dtype.DType.ElementSize());
             if (needed != offsets[1] - offsets[0])
                 throw new CheckpointException(path, $"tensor '{name}' of shape [{string.Join(", ", shape)}] and dtype {code} needs {needed} bytes but its data_offsets span {offsets[1] - offsets[0]}");
+            if (needed > Array.MaxLength)
+                throw new CheckpointException(path, $"tensor '{name}' holds {needed} bytes; tensors larger than 2 GB are not supported");
         }
         catch (OverflowException)
         {

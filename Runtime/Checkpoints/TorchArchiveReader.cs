@@ -5,7 +5,8 @@ namespace Dsl.Runtime.Checkpoints;
 /// <summary>
 /// Reads the zip layout torch.save has written since PyTorch 1.6: <c>&lt;folder&gt;/data.pkl</c> (the pickled
 /// object) and <c>&lt;folder&gt;/data/&lt;key&gt;</c> (raw little-endian storages). The folder name varies
-/// ("archive", or the file's stem in older releases).
+/// ("archive", or the file's stem in older releases). A storage record is read when the pickle first names it,
+/// and all records together may not read more than a <see cref="DecompressionBudget"/> allows.
 /// </summary>
 internal static class TorchArchiveReader
 {
@@ -37,11 +38,13 @@ internal static class TorchArchiveReader
                      ?? throw new CheckpointException(path, $"the zip archive has no <folder>/{PickleName} record, so it was not written by torch.save");
         var folder = pickle.FullName[..^PickleName.Length];
 
-        var calls = new PickleCalls(path, (key, dtype, count) => LoadStorage(archive, folder, key, dtype, count, path));
+        var budget = new DecompressionBudget(path, stream.Length);
+        var data = ReadEntry(pickle, pickle.Length, budget, path);
+        var calls = new PickleCalls(path, data.Length, (key, dtype, count) => LoadStorage(archive, folder, key, dtype, count, budget, path));
         var completed = false;
         try
         {
-            var root = new PickleReader(ReadEntry(pickle, pickle.Length, path), path, calls).Load();
+            var root = new PickleReader(data, path, calls).Load();
             completed = true;
             return (root, calls.Tensors);
         }
@@ -74,7 +77,7 @@ internal static class TorchArchiveReader
             throw new CheckpointException(path, "is in the legacy (before PyTorch 1.6) torch.save format, which is not supported; re-save it with a newer PyTorch");
     }
 
-    private static TorchStorage LoadStorage(ZipArchive archive, string folder, string key, ScalarType dtype, long count, string path)
+    private static TorchStorage LoadStorage(ZipArchive archive, string folder, string key, ScalarType dtype, long count, DecompressionBudget budget, string path)
     {
         var name = $"{folder}data/{key}";
         var entry = archive.GetEntry(name) ?? throw new CheckpointException(path, $"storage record '{name}' is missing");
@@ -89,18 +92,18 @@ internal static class TorchArchiveReader
         }
         if (entry.Length < needed)
             throw new CheckpointException(path, $"storage record '{name}' holds {entry.Length} bytes but its {count} {dtype} elements need {needed}");
-        var bytes = ReadEntry(entry, needed, path);
-        var flat = torch.empty([count], dtype);
-        flat.DetachFromDisposeScope();
+        var bytes = ReadEntry(entry, needed, budget, path);
+        var flat = LibTorch.Build(path, $"storage '{key}' of {count} {dtype} elements", () => torch.empty([count], dtype));
         if (count > 0) flat.bytes = bytes;
         return new TorchStorage(key, dtype, count, flat);
     }
 
     /// <summary>The first <paramref name="length"/> bytes of a record.</summary>
-    private static byte[] ReadEntry(ZipArchiveEntry entry, long length, string path)
+    private static byte[] ReadEntry(ZipArchiveEntry entry, long length, DecompressionBudget budget, string path)
     {
         if (length > Array.MaxLength)
             throw new CheckpointException(path, $"record '{entry.FullName}' is larger than 2 GB, which is not supported");
+        budget.Spend(entry.FullName, length);
         try
         {
             using var input = entry.Open();

@@ -21,7 +21,7 @@ public sealed class CorruptPickleTests
 
     private static object? Load(byte[] pickle)
     {
-        var calls = new PickleCalls("corrupt.pt", (key, dtype, count) =>
+        var calls = new PickleCalls("corrupt.pt", pickle.Length, (key, dtype, count) =>
         {
             if (count > 1 << 20) throw new CheckpointException("corrupt.pt", $"storage '{key}' is too large for this test");
             return new TorchStorage(key, dtype, count, zeros([count], dtype).DetachFromDisposeScope());
