@@ -1,5 +1,4 @@
 using Dsl.Definitions;
 using Dsl.Trainer;
-using Spectre.Console;
 
-return DslCommandLine.Run(args, BuiltInModels.Catalog.All, AnsiConsole.Console, Console.Out, Console.Error);
+return DslCommandLine.Run(args, BuiltInModels.Catalog.All, Terminal.ForStandardOutput(), Console.Out, Console.Error);
