@@ -25,7 +25,7 @@ internal sealed class AlignedZipWriter(Stream output)
 
         var unpadded = position + LocalHeaderSize + nameBytes.Length + 4;
         var padding = (int)((Alignment - unpadded % Alignment) % Alignment);
-        var crc = Crc32.Compute(data);
+        var crc = System.IO.Hashing.Crc32.HashToUInt32(data);
 
         Span<byte> header = stackalloc byte[LocalHeaderSize];
         BinaryPrimitives.WriteUInt32LittleEndian(header, 0x04034B50);
