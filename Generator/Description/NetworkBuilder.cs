@@ -17,6 +17,13 @@ namespace Dsl.Generator.Description;
 internal sealed class NetworkBuilder
 {
     public const int Expansion = 4;
+
+    /// <summary>
+    /// The most trainable parameters a spec may declare: 2^31, 8 GiB of float32 weights before gradients and
+    /// momentum triple it, and some 28 times the largest built-in model (bLResNeXt-101-64x4d, 77 million). A
+    /// larger network is a typo or a hostile spec, which would otherwise die out of memory in <c>train</c>.
+    /// </summary>
+    public const long MaxParameters = 1L << 31;
     private static readonly int[] BigLittleStrides = [2, 2, 1];
     private static readonly int[] PlainStrides = [1, 2, 2, 2];
     private static readonly int[] Scales = [1, 2, 4, 7];
@@ -70,7 +77,16 @@ internal sealed class NetworkBuilder
         if (failed) return null;
 
         cost.AddRow("avgpool", "AdaptiveAvgPool2d", [1, x.Channels, 1, 1], 0, 0);
-        cost.AddRow("fc", "Linear", [1, spec.Classes], (long)x.Channels * spec.Classes + spec.Classes, (long)x.Channels * spec.Classes);
+        var classifier = (long)x.Channels * spec.Classes + spec.Classes;
+        cost.AddRow("fc", "Linear", [1, spec.Classes], classifier, (long)x.Channels * spec.Classes);
+        if (cost.Parameters > MaxParameters)
+        {
+            // At the field that makes the network so large: the classes when the classifier alone is, else the widths or depth.
+            var span = classifier > MaxParameters ? spec.ClassesSpan : spec.WidthsGiven ? spec.WidthsSpan : spec.StageBlocksSpan;
+            Report(DiagnosticCatalog.TooManyParameters, span, cost.Parameters.ToString("N0", CultureInfo.InvariantCulture),
+                MaxParameters.ToString("N0", CultureInfo.InvariantCulture), (MaxParameters * sizeof(float) >> 30) + " GiB");
+            return null;
+        }
 
         return new NetworkDescription(spec.Name, spec.ClassName, spec.Family, spec.Block, SpecResolver.FileName(spec.FilePath),
             spec.Depth, spec.StageBlocks.ToEquatableArray(), spec.Alpha, spec.Beta, spec.Cardinality, spec.BaseWidth, spec.SeReduction,

@@ -38,6 +38,8 @@ internal sealed class ResolvedSpec
     public SourceSpan SeReductionSpan { get; init; }
     public SourceSpan InputSpan { get; init; }
     public SourceSpan WidthsSpan { get; init; }
+    public bool WidthsGiven { get; init; }
+    public SourceSpan ClassesSpan { get; init; }
     public SourceSpan StemChannelsSpan { get; init; }
     public SourceSpan AllocationSpan { get; init; }
 

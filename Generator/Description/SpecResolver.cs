@@ -136,6 +136,8 @@ internal sealed class SpecResolver
             SeReductionSpan = spec.SeReduction?.Span ?? spec.Block?.Span ?? spec.RootSpan,
             InputSpan = spec.Input?.Span ?? spec.RootSpan,
             WidthsSpan = spec.Widths?.Span ?? spec.RootSpan,
+            WidthsGiven = spec.Widths is not null,
+            ClassesSpan = spec.Classes?.Span ?? spec.RootSpan,
             StemChannelsSpan = stem?.Channels?.Span ?? spec.Widths?.Span ?? spec.RootSpan,
             AllocationSpan = allocationSpan,
             AllocationPath = allocationPath,

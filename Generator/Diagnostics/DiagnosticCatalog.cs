@@ -74,11 +74,14 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor UnknownChoice = Error("DSL0021", "Unknown choice",
         "'{0}' is '{1}', but it must be one of {2}{3}");
 
+    public static readonly DiagnosticDescriptor TooManyParameters = Error("DSL0022", "Network has too many parameters",
+        "The network has {0} trainable parameters, more than the {1} allowed ({2} of float32 weights)");
+
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
     [
         SyntaxError, UnknownKey, WrongType, MissingField, OutOfRange, UnknownDepth, NotDivisible, AllocationRowCount,
         EmptyBranchRow, VanishingBranch, DuplicateName, InvalidName, MissingAllocationFile, LimitExceeded, InternalError,
-        DuplicateKey, ConflictingFields, NotApplicable, NotASpecFile, InvalidNamespace, UnknownChoice,
+        DuplicateKey, ConflictingFields, NotApplicable, NotASpecFile, InvalidNamespace, UnknownChoice, TooManyParameters,
     ];
 
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = All.ToDictionary(d => d.Id);

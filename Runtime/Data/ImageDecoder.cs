@@ -16,13 +16,29 @@ public static class ImageDecoder
     /// </summary>
     public const long MaxPixels = 89_478_485;
 
+    /// <summary>
+    /// The most elongated image accepted, longer side to shorter: wide panoramas pass, but not a strip of pixels that
+    /// resizing its shorter side to a model's input would stretch into gigabytes (30000x1 to 64 rows is 1.9 million
+    /// columns).
+    /// </summary>
+    public const int MaxAspectRatio = 100;
+
+    /// <summary>The largest file read, in bytes: far above any photo's JPEG or PNG, and bounded so that no file costs more.</summary>
+    public const long MaxFileBytes = 256L << 20;
+
+    /// <summary>
+    /// Pixel buffers up to this size come from the shared array pool; larger ones are allocated and dropped, so that
+    /// one huge image does not stay resident in the pool for the rest of the run.
+    /// </summary>
+    public const int MaxPooledBytes = 16 << 20;
+
     private static ReadOnlySpan<byte> PngSignature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
     /// <summary>Reads and decodes a file.</summary>
     public static ImageBuffer Decode(string path)
     {
         byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
+        try { bytes = RegularFile.ReadAllBytes(path, MaxFileBytes); }
         catch (IOException e) { throw new CorruptImageException(path, e.Message, e); }
         catch (UnauthorizedAccessException e) { throw new CorruptImageException(path, e.Message, e); }
         return Decode(bytes, path);
@@ -44,9 +60,12 @@ public static class ImageDecoder
             var (width, height) = (codec.Info.Width, codec.Info.Height);
             if (width <= 0 || height <= 0 || (long)width * height > MaxPixels)
                 throw new CorruptImageException(source, $"{width}x{height} pixels is outside 1..{MaxPixels}");
+            if (Math.Max(width, height) > (long)Math.Min(width, height) * MaxAspectRatio)
+                throw new CorruptImageException(source, $"{width}x{height} pixels is more elongated than {MaxAspectRatio}:1");
             // PIL's convert("RGB"), which torchvision's loader uses, drops alpha rather than blending it.
             var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-            var rgba = ArrayPool<byte>.Shared.Rent(info.BytesSize);
+            var pooled = info.BytesSize <= MaxPooledBytes;
+            var rgba = pooled ? ArrayPool<byte>.Shared.Rent(info.BytesSize) : GC.AllocateUninitializedArray<byte>(info.BytesSize);
             try
             {
                 SKCodecResult result;
@@ -60,7 +79,7 @@ public static class ImageDecoder
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(rgba);
+                if (pooled) ArrayPool<byte>.Shared.Return(rgba);
             }
         }
     }

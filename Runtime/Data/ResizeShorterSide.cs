@@ -7,8 +7,14 @@ public sealed class ResizeShorterSide(int size) : IImageTransform
     {
         var (h, w) = (image.Height, image.Width);
         if ((w <= h && w == size) || (h <= w && h == size)) return image;
-        return w < h
-            ? Resampling.Bilinear(image, (int)((long)size * h / w), size)
-            : Resampling.Bilinear(image, size, (int)((long)size * w / h));
+        // In long: an elongated image's longer side, scaled, can pass int; the buffer bound refuses it by name.
+        var longer = (long)size * Math.Max(h, w) / Math.Min(h, w);
+        if (w < h)
+        {
+            ImageBuffer.EnsureAllowed(image.Channels, longer, size);
+            return Resampling.Bilinear(image, (int)longer, size);
+        }
+        ImageBuffer.EnsureAllowed(image.Channels, size, longer);
+        return Resampling.Bilinear(image, size, (int)longer);
     }
 }

@@ -3,6 +3,9 @@ using System.Globalization;
 using System.Reflection;
 using System.Runtime.Loader;
 using Dsl.Generator;
+using Dsl.Generator.Parsing;
+using Dsl.Generator.Specs;
+using Dsl.Runtime.Data;
 using Dsl.Runtime.Models;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -12,11 +15,17 @@ namespace Dsl.Trainer.Specs;
 
 /// <summary>
 /// Builds a model from a spec file at run time, as the build does for structures/: the model generator runs on
-/// the spec (and the JSON data files beside it), the generated sources compile in memory against Dsl.Runtime and
+/// the spec (and the data file it names, if any), the generated sources compile in memory against Dsl.Runtime and
 /// TorchSharp, and the assembly loads into its own context.
 /// </summary>
 public static class SpecCompiler
 {
+    /// <summary>
+    /// The largest spec or data file read, in bytes: the generator refuses files of more than
+    /// <see cref="SpecReader.MaxCharacters"/> characters, which UTF-8 spells in at most four bytes each.
+    /// </summary>
+    public const long MaxFileBytes = 4L * SpecReader.MaxCharacters;
+
     private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
@@ -29,10 +38,10 @@ public static class SpecCompiler
     /// <summary>The model the spec at <paramref name="path"/> defines; errors in the spec throw <see cref="SpecCompilationException"/>.</summary>
     public static ModelInfo Compile(string path)
     {
-        var files = new List<AdditionalText> { new SpecFile(path, File.ReadAllText(path)) };
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        foreach (var data in Directory.EnumerateFiles(folder, "*.json").Where(ModelGenerator.IsDataFile).Order(StringComparer.Ordinal))
-            files.Add(new SpecFile(Path.Combine(Path.GetDirectoryName(path) ?? "", Path.GetFileName(data)), File.ReadAllText(data)));
+        var text = Read(path, path);
+        var files = new List<AdditionalText> { new SpecFile(path, text) };
+        // Only the file the spec names; a missing one is the generator's located error.
+        if (NamedDataFile(path, text) is { } data && File.Exists(data)) files.Add(new SpecFile(data, Read(path, data)));
 
         var driver = CSharpGeneratorDriver.Create([new ModelGenerator().AsSourceGenerator()], additionalTexts: files, parseOptions: ParseOptions);
         var compilation = CSharpCompilation.Create("DslSpec" + Guid.NewGuid().ToString("N"), references: References.Value,
@@ -50,6 +59,26 @@ public static class SpecCompiler
         return models.Count == 1
             ? models[0]
             : throw new SpecCompilationException(path, [$"{path}: error: the spec produced {models.Count} models, not one"]);
+    }
+
+    /// <summary>The allocation file the spec names, beside the spec as the generator looks for it; null when it names none.</summary>
+    private static string? NamedDataFile(string specPath, string text)
+    {
+        if (SpecParser.Parse(specPath, text).Spec?.AllocationFile?.Value is not { } reference) return null;
+        var data = Path.Combine(Path.GetDirectoryName(specPath) ?? "", reference.Replace('\\', '/').TrimStart('/'));
+        return ModelGenerator.IsDataFile(data) ? data : null;
+    }
+
+    private static string Read(string specPath, string file)
+    {
+        try
+        {
+            return RegularFile.ReadAllText(file, MaxFileBytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SpecCompilationException(specPath, [$"{file}: error: {e.Message}"]);
+        }
     }
 
     private static void ThrowOnErrors(string path, IEnumerable<Diagnostic> diagnostics)

@@ -44,6 +44,8 @@ internal static class BadSpecCases
             ("bad.model.yaml", "name: Bad\nfamily: scalenet\ndepth: 50\ninput: [3, 96, 96]\nallocation_file: scalenet50.json\n"),
             ("scalenet50.json", ScaleNet50Rows),
         ],
+        ["too-many-parameters"] = [("bad.model.yaml", "name: Bad\nfamily: resnet\ndepth: 50\nwidths: [2048, 4096, 8192, 16384]\n")],
+        ["classifier-too-large"] = [("bad.model.yaml", "name: Bad\nfamily: resnet\ndepth: 50\nwidths: [64, 128, 256, 1024]\nclasses: 1000000\n")],
         ["input-too-small"] = [("bad.model.yaml", "name: Bad\nfamily: scalenet\nblocks: [1, 1, 1, 1]\ninput: [3, 16, 16]\nallocation:\n  - [64, 0, 0, 0, 56]\n  - [128, 0, 0, 0, 28]\n  - [256, 0, 0, 0, 14]\n  - [512, 0, 0, 0, 7]\n")],
         ["missing-allocation-file"] =
         [

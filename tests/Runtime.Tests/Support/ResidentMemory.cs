@@ -5,15 +5,23 @@ namespace Dsl.Runtime.Tests.Support;
 /// <summary>The process's resident set size, read from /proc/self/status (Linux).</summary>
 internal static partial class ResidentMemory
 {
-    public static long Bytes()
+    public static long Bytes() => Status("VmRSS:");
+
+    /// <summary>The most resident memory since the process started or since <see cref="ResetPeak"/>.</summary>
+    public static long PeakBytes() => Status("VmHWM:");
+
+    /// <summary>Starts <see cref="PeakBytes"/> again from the present resident size.</summary>
+    public static void ResetPeak() => File.WriteAllText("/proc/self/clear_refs", "5");
+
+    private static long Status(string key)
     {
         foreach (var line in File.ReadLines("/proc/self/status"))
         {
-            if (!line.StartsWith("VmRSS:", StringComparison.Ordinal)) continue;
-            var kilobytes = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            if (!line.StartsWith(key, StringComparison.Ordinal)) continue;
+            var kilobytes = long.Parse(line[key.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
             return kilobytes * 1024;
         }
-        throw new InvalidOperationException("/proc/self/status has no VmRSS line");
+        throw new InvalidOperationException($"/proc/self/status has no {key} line");
     }
 
     /// <summary>
