@@ -146,6 +146,23 @@ public sealed class TrainingLoopTests
         Assert.Contains(warnings, w => w.Contains("tiny-a"));
     }
 
+    [Fact]
+    public void AFailedCopyOfTheBestCheckpointWarnsAndTrainingGoesOn()
+    {
+        using var temp = new TempFolder();
+        // A folder where model_best goes: the copy cannot replace it.
+        Directory.CreateDirectory(temp.Combine(TrainingLoop.BestFileName));
+        var warnings = new List<string>();
+        using var model = new TinyNet(1, 3);
+        var result = new TrainingLoop(model, new DataLoader(new SyntheticDataset(32, 3, 1, 8, 8), 16, true), null,
+            new TrainingOptions { Epochs = 2, LogFolder = temp.Path, Architecture = "tiny" }, observer: new Warnings(warnings)).Run();
+
+        Assert.Equal(2, result.EpochsRun);
+        Assert.Contains(warnings, w => w.Contains(TrainingLoop.BestFileName) && w.Contains("training goes on"));
+        using var checkpoint = TrainingCheckpoint.Load(temp.Combine(TrainingLoop.CheckpointFileName));
+        Assert.Equal(2, checkpoint.Progress.Epoch);
+    }
+
     private sealed class Warnings(List<string> into) : ITrainingObserver
     {
         public void Warning(string message) => into.Add(message);
