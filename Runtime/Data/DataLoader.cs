@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Dsl.Runtime.Platform;
+using Dsl.Runtime.Training;
 
 namespace Dsl.Runtime.Data;
 
@@ -122,6 +123,8 @@ public sealed class DataLoader
             {
                 var index = order[i];
                 var random = new SplitMix64(SplitMix64.Mix(Seed, (ulong)epoch, (ulong)index));
+                // Decoding allocates: a worker must not use up the budget that keeps the step's native calls safe.
+                CollectorPause.WaitForRoom();
                 try
                 {
                     Dataset.Load(index, random, pixels.Slice(filled * sampleSize, sampleSize));
