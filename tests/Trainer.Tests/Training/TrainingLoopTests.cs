@@ -3,6 +3,7 @@ using Dsl.Runtime.Checkpoints;
 using Dsl.Runtime.Compute;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Training;
+using Dsl.Trainer.Tests.Data;
 
 namespace Dsl.Trainer.Tests.Training;
 
@@ -204,20 +205,13 @@ public sealed class TrainingLoopTests
     }
 
     // Allocates (and touches) a buffer per sample, as decoding a large image does.
-    private sealed class AllocatingDataset(IImageDataset inner, int bytesPerSample) : IImageDataset
+    private sealed class AllocatingDataset(IImageDataset inner, int bytesPerSample) : WrappedDataset(inner)
     {
-        public int Count => inner.Count;
-        public IReadOnlyList<string> ClassNames => inner.ClassNames;
-        public int Channels => inner.Channels;
-        public int Height => inner.Height;
-        public int Width => inner.Width;
-        public int LabelOf(int index) => inner.LabelOf(index);
-
-        public void Load(int index, SplitMix64 random, Span<float> destination)
+        public override void Load(int index, SplitMix64 random, Span<float> destination)
         {
             var buffer = new byte[bytesPerSample];
             buffer.AsSpan().Fill((byte)index);
-            inner.Load(index, random, destination);
+            base.Load(index, random, destination);
             destination[0] += buffer[^1] * 0f;
         }
     }

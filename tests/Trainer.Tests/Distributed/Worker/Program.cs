@@ -7,6 +7,7 @@ using Dsl.Runtime.Compute;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Distributed;
 using Dsl.Runtime.Training;
+using Dsl.Trainer.Tests.Data;
 using Dsl.Trainer.Tests.Distributed;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -222,19 +223,12 @@ sealed class EpochPrinter(int rank) : ITrainingObserver
 }
 
 // A data set whose listed samples cannot be decoded.
-sealed class CorruptSamples(IImageDataset inner, HashSet<int> corrupt) : IImageDataset
+sealed class CorruptSamples(IImageDataset inner, HashSet<int> corrupt) : WrappedDataset(inner)
 {
-    public int Count => inner.Count;
-    public IReadOnlyList<string> ClassNames => inner.ClassNames;
-    public int Channels => inner.Channels;
-    public int Height => inner.Height;
-    public int Width => inner.Width;
-    public int LabelOf(int index) => inner.LabelOf(index);
-
-    public void Load(int index, SplitMix64 random, Span<float> destination)
+    public override void Load(int index, SplitMix64 random, Span<float> destination)
     {
         if (corrupt.Contains(index)) throw new CorruptImageException($"sample-{index}.jpg", "a corrupt sample, on purpose");
-        inner.Load(index, random, destination);
+        base.Load(index, random, destination);
     }
 }
 
