@@ -13,7 +13,7 @@ public sealed class Batch(Tensor images, Tensor labels, long[] labelValues, int 
     /// <summary>The labels as managed values, for accuracy counts that need no tensor read-back.</summary>
     public long[] LabelValues { get; } = labelValues;
 
-    /// <summary>The batch's position in its epoch (batches whose every sample was skipped leave a gap).</summary>
+    /// <summary>The batch's position in its epoch (in <see cref="DataLoader.Epoch"/>, batches whose every sample was skipped leave a gap).</summary>
     public int Index { get; } = index;
 
     public int Count => LabelValues.Length;

@@ -6,7 +6,7 @@ namespace Dsl.Runtime.Data;
 /// </summary>
 internal sealed class BatchPipeline : IDisposable
 {
-    private readonly Func<int, Batch?> build;
+    private readonly Func<int, Batch> build;
     private readonly int count, prefetch, epoch;
     private readonly Batch?[] ready;
     private readonly bool[] done;
@@ -16,7 +16,7 @@ internal sealed class BatchPipeline : IDisposable
     private int next, consumed;
     private bool stopping, failed;
 
-    public BatchPipeline(Func<int, Batch?> build, int count, int workers, int prefetch, int epoch)
+    public BatchPipeline(Func<int, Batch> build, int count, int workers, int prefetch, int epoch)
     {
         (this.build, this.count, this.prefetch, this.epoch) = (build, count, prefetch, epoch);
         ready = new Batch?[count];
@@ -31,17 +31,17 @@ internal sealed class BatchPipeline : IDisposable
     }
 
     /// <summary>
-    /// Batch <paramref name="b"/>, waiting for it; null when every sample in it was skipped. A batch that failed
+    /// Batch <paramref name="b"/>, waiting for it (empty when every sample in it was skipped). A batch that failed
     /// throws when its turn comes, so the batches before it are delivered whatever the threads' timing.
     /// </summary>
-    public Batch? Take(int b)
+    public Batch Take(int b)
     {
         lock (gate)
         {
             while (!done[b]) Monitor.Wait(gate);
             if (errors[b] is { } error)
                 throw new DataException($"loading batch {b} of epoch {epoch} failed: {error.Message}", error);
-            var batch = ready[b];
+            var batch = ready[b]!;
             ready[b] = null;
             consumed = b + 1;
             Monitor.PulseAll(gate);

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Dsl.Runtime.Platform;
+using Dsl.Runtime.Training;
 
 namespace Dsl.Runtime.Data;
 
@@ -67,7 +68,15 @@ public sealed class DataLoader
     /// The batches of one epoch, in order. Stopping early (disposing the enumerator) stops the workers
     /// and frees the batches they had prepared.
     /// </summary>
-    public IEnumerable<Batch> Epoch(int epoch)
+    public IEnumerable<Batch> Epoch(int epoch) => Batches(epoch, keepEmpty: false);
+
+    /// <summary>
+    /// Every batch of an epoch, <see cref="BatchesPerEpoch"/> of them, in order: a batch whose every sample was skipped
+    /// comes as an empty one. The ranks of a data-parallel job train on these, so that each takes every step (and its collectives).
+    /// </summary>
+    public IEnumerable<Batch> Steps(int epoch) => Batches(epoch, keepEmpty: true);
+
+    private IEnumerable<Batch> Batches(int epoch, bool keepEmpty)
     {
         var order = Order(epoch);
         var count = BatchesPerEpoch;
@@ -76,7 +85,7 @@ public sealed class DataLoader
             for (var b = 0; b < count; b++)
             {
                 var batch = Build(order, epoch, b);
-                if (batch is not null) yield return batch;
+                if (Keep(batch, keepEmpty)) yield return batch;
             }
             yield break;
         }
@@ -85,12 +94,19 @@ public sealed class DataLoader
         for (var b = 0; b < count; b++)
         {
             var batch = pipeline.Take(b);
-            if (batch is not null) yield return batch;
+            if (Keep(batch, keepEmpty)) yield return batch;
         }
     }
 
-    // Builds batch b, its samples written straight into the image tensor's memory; null when every sample was skipped.
-    private Batch? Build(int[] order, int epoch, int b)
+    private static bool Keep(Batch batch, bool keepEmpty)
+    {
+        if (batch.Count > 0 || keepEmpty) return true;
+        batch.Dispose();
+        return false;
+    }
+
+    // Builds batch b, its samples written straight into the image tensor's memory; empty when every sample was skipped.
+    private Batch Build(int[] order, int epoch, int b)
     {
         var start = b * BatchSize;
         var end = Math.Min(start + BatchSize, order.Length);
@@ -107,6 +123,8 @@ public sealed class DataLoader
             {
                 var index = order[i];
                 var random = new SplitMix64(SplitMix64.Mix(Seed, (ulong)epoch, (ulong)index));
+                // Decoding allocates: a worker must not use up the budget that keeps the step's native calls safe.
+                CollectorPause.WaitForRoom();
                 try
                 {
                     Dataset.Load(index, random, pixels.Slice(filled * sampleSize, sampleSize));
@@ -124,11 +142,6 @@ public sealed class DataLoader
         {
             images.Dispose();
             throw;
-        }
-        if (filled == 0)
-        {
-            images.Dispose();
-            return null;
         }
         if (filled < labels.Length)
         {

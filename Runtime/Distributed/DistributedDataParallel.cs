@@ -34,6 +34,9 @@ public sealed class DistributedDataParallel : IDisposable
 
     private readonly Parameter[][] buckets;
 
+    // Held, not converted per call: a temporary Scalar may be finalized while libtorch still reads it.
+    private readonly Scalar worldSize;
+
     /// <param name="syncBatchNorm">Whether the model's BatchNorm2d layers normalize training batches with statistics over all ranks.</param>
     public DistributedDataParallel(torch.nn.Module module, ProcessGroup group, bool syncBatchNorm = false, long bucketBytes = DefaultBucketBytes,
         bool broadcastBuffers = true)
@@ -41,6 +44,7 @@ public sealed class DistributedDataParallel : IDisposable
         if (bucketBytes < 1) throw new ArgumentOutOfRangeException(nameof(bucketBytes), "the bucket size must be positive");
         (Module, Group, BucketBytes, BroadcastBuffers) = (module, group, bucketBytes, broadcastBuffers);
         buckets = Bucket(module.parameters().Where(p => p.requires_grad).ToList(), bucketBytes);
+        worldSize = ((long)group.WorldSize).ToScalar();
         BroadcastState();
         BatchNormSynchronizer = syncBatchNorm ? new BatchNormSynchronizer(module, group) : null;
     }
@@ -70,6 +74,21 @@ public sealed class DistributedDataParallel : IDisposable
         if (BroadcastBuffers) BroadcastFlat(Module.buffers().ToList());
     }
 
+    /// <summary>
+    /// The factor on this rank's mean loss for a step whose ranks hold different numbers of samples (some were skipped
+    /// as corrupt): with it, the averaged gradient is that of the mean loss over every real sample, as one process holding
+    /// all of them would compute (synchronized batch norm's backward included). 1 when every rank holds as many samples;
+    /// 0 for a rank without samples, which still takes the step.
+    /// </summary>
+    /// <param name="samples">This rank's samples in the step.</param>
+    /// <param name="totalSamples">All ranks' samples in the step, the same on every rank.</param>
+    public double LossWeight(int samples, int totalSamples)
+    {
+        if (samples < 0 || samples > totalSamples || totalSamples == 0)
+            throw new ArgumentOutOfRangeException(nameof(samples), $"{samples} of {totalSamples} samples is no share of a step");
+        return (double)samples * Group.WorldSize / totalSamples;
+    }
+
     private void ReduceBucket(Parameter[] parameters)
     {
         using var scope = torch.NewDisposeScope();
@@ -83,12 +102,12 @@ public sealed class DistributedDataParallel : IDisposable
         if (gradients.Length == 1 && gradients[0].is_contiguous())
         {
             Group.AllReduceSum(gradients[0]);
-            gradients[0].div_(Group.WorldSize);
+            gradients[0].div_(worldSize);
             return;
         }
         var flat = torch.cat(gradients.Select(g => g.reshape(-1)).ToList(), 0);
         Group.AllReduceSum(flat);
-        flat.div_(Group.WorldSize);
+        flat.div_(worldSize);
         ScatterBack(flat, gradients);
     }
 
@@ -141,5 +160,9 @@ public sealed class DistributedDataParallel : IDisposable
     }
 
     /// <summary>Removes the batch-norm hooks; the model trains per rank again.</summary>
-    public void Dispose() => BatchNormSynchronizer?.Dispose();
+    public void Dispose()
+    {
+        BatchNormSynchronizer?.Dispose();
+        worldSize.Dispose();
+    }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Dsl.Runtime.Distributed;
 
 /// <summary>
@@ -6,14 +8,17 @@ namespace Dsl.Runtime.Distributed;
 /// is disposed; a process can join only once. Collectives are serialized, so a rank may call them from any thread.
 /// </summary>
 /// <remarks>
-/// MPI has no timeouts: when a rank dies, <c>mpirun</c> ends the others. A rank that fails on its own should
-/// call <see cref="Abort"/> so that peers waiting in a collective end too.
+/// When a rank dies, <c>mpirun</c> ends the others. A rank that fails on its own should call <see cref="Abort"/> so
+/// that peers waiting in a collective end too. MPI has no timeouts: a collective that waits longer than
+/// <see cref="CollectiveTimeout"/> (a peer hung, or took another number of steps) ends the job, naming this rank and
+/// its <see cref="Step"/>.
 /// </remarks>
 public sealed class ProcessGroup : IDisposable
 {
     private static int joined;
 
     private readonly Lock gate = new();
+    private readonly CollectiveWatchdog watchdog;
     private bool finalized;
 
     public int Rank { get; }
@@ -22,13 +27,24 @@ public sealed class ProcessGroup : IDisposable
     /// <summary>Rank 0, the one that logs and writes checkpoints.</summary>
     public bool IsMaster => Rank == 0;
 
-    private ProcessGroup(int rank, int worldSize) => (Rank, WorldSize) = (rank, worldSize);
+    /// <summary>What this rank is at, e.g. "epoch 2, step 17"; named in the error when a collective times out.</summary>
+    public string Step { get; set; } = "start-up";
+
+    /// <summary>How long one collective may wait for the other ranks before the job ends.</summary>
+    public TimeSpan Timeout => watchdog.Timeout;
+
+    private ProcessGroup(int rank, int worldSize, TimeSpan timeout)
+    {
+        (Rank, WorldSize) = (rank, worldSize);
+        watchdog = new CollectiveWatchdog(timeout, TimedOut);
+    }
 
     /// <summary>Starts MPI in this process and joins the job that <c>mpirun</c> launched.</summary>
     internal static unsafe ProcessGroup Join()
     {
         if (Interlocked.Exchange(ref joined, 1) == 1)
             throw new DistributedException("this process already joined its MPI job; MPI starts once per process, so share the first group");
+        var timeout = CollectiveTimeout.FromEnvironment();
         int provided, rank, size;
         Mpi.Check(Mpi.MPI_Init_thread(null, null, Mpi.ThreadSerialized, &provided), "initialization");
         if (provided < Mpi.ThreadSerialized)
@@ -38,7 +54,7 @@ public sealed class ProcessGroup : IDisposable
         Mpi.Check(Mpi.MPI_Comm_set_errhandler(world, Mpi.ErrorsReturn), "error handler setup");
         Mpi.Check(Mpi.MPI_Comm_rank(world, &rank), "rank query");
         Mpi.Check(Mpi.MPI_Comm_size(world, &size), "size query");
-        return new ProcessGroup(rank, size);
+        return new ProcessGroup(rank, size, timeout);
     }
 
     /// <summary>Sums <paramref name="values"/> element-wise over all ranks, in place.</summary>
@@ -67,13 +83,16 @@ public sealed class ProcessGroup : IDisposable
         var bytes = Memory(tensor);
         if (bytes.IsEmpty) return;
         fixed (byte* pointer = bytes)
-            lock (gate) Mpi.Check(Mpi.MPI_Bcast((IntPtr)pointer, bytes.Length, Mpi.Byte, root, Communicator), $"broadcast from rank {root}" + Where);
+        {
+            var (address, length) = ((IntPtr)pointer, bytes.Length);
+            Collective($"broadcast from rank {root}", () => Mpi.MPI_Bcast(address, length, Mpi.Byte, root, Communicator));
+        }
     }
 
     /// <summary>Returns once every rank has reached the barrier.</summary>
     public void Barrier()
     {
-        lock (gate) Mpi.Check(Mpi.MPI_Barrier(Communicator), "barrier" + Where);
+        Collective("barrier", () => Mpi.MPI_Barrier(Communicator));
     }
 
     /// <summary>
@@ -91,7 +110,33 @@ public sealed class ProcessGroup : IDisposable
     private void AllReduceSum(IntPtr buffer, int count, IntPtr datatype)
     {
         if (count == 0) return;
-        lock (gate) Mpi.Check(Mpi.MPI_Allreduce(Mpi.InPlace, buffer, count, datatype, Mpi.Sum, Communicator), "all-reduce" + Where);
+        Collective("all-reduce", () => Mpi.MPI_Allreduce(Mpi.InPlace, buffer, count, datatype, Mpi.Sum, Communicator));
+    }
+
+    // One collective at a time, watched: it must complete within the timeout.
+    private void Collective(string operation, Func<int> call)
+    {
+        lock (gate)
+        {
+            watchdog.Begin(operation);
+            try
+            {
+                Mpi.Check(call(), operation + Where);
+            }
+            finally
+            {
+                watchdog.End();
+            }
+        }
+    }
+
+    // On the watchdog's thread, while the collective still blocks this rank's training thread.
+    private void TimedOut(string operation)
+    {
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"error: the {operation} at {Step}{Where} did not complete within {Timeout.TotalSeconds:0.###} s: another rank hung or took " +
+            $"a different number of steps; ending the job ({CollectiveTimeout.Variable} sets the timeout in seconds)"));
+        Abort(1);
     }
 
     private IntPtr Communicator
@@ -129,6 +174,7 @@ public sealed class ProcessGroup : IDisposable
         {
             if (finalized) return;
             finalized = true;
+            watchdog.Dispose();
             Mpi.Check(Mpi.MPI_Finalize(), "shutdown" + Where);
         }
     }

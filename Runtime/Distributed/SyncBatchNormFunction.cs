@@ -31,13 +31,7 @@ internal sealed class SyncBatchNormFunction : torch.autograd.SingleTensorFunctio
         using var scope = torch.NewDisposeScope();
         var channels = input.shape[1];
         var localCount = (double)(input.numel() / channels);
-        var (localVar, localMean) = input.var_mean([0, 2, 3], unbiased: false);
-        var mean64 = localMean.to(ScalarType.Float64);
-        var statistics = torch.cat([
-            mean64 * localCount,
-            (localVar.to(ScalarType.Float64) + mean64 * mean64) * localCount,
-            torch.tensor(new[] { localCount }, ScalarType.Float64),
-        ]).contiguous();
+        var statistics = localCount == 0 ? torch.zeros(2 * channels + 1, ScalarType.Float64) : LocalStatistics(input, localCount);
         settings.Group.AllReduceSum(statistics);
 
         var count = statistics[channels * 2].item<double>();
@@ -87,6 +81,19 @@ internal sealed class SyncBatchNormFunction : torch.autograd.SingleTensorFunctio
             hasBias ? sumGradient.MoveToOuterDisposeScope() : null!,
             null!,
         ];
+    }
+
+    // Per channel: count times mean and count times mean square, then the count. An empty batch (its samples
+    // skipped as corrupt) adds zeros instead: its mean would be NaN.
+    private static Tensor LocalStatistics(Tensor input, double localCount)
+    {
+        var (localVar, localMean) = input.var_mean([0, 2, 3], unbiased: false);
+        var mean64 = localMean.to(ScalarType.Float64);
+        return torch.cat([
+            mean64 * localCount,
+            (localVar.to(ScalarType.Float64) + mean64 * mean64) * localCount,
+            torch.tensor(new[] { localCount }, ScalarType.Float64),
+        ]).contiguous();
     }
 
     private static void UpdateRunningStatistics(Settings settings, Tensor mean, Tensor variance, double count)

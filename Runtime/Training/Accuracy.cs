@@ -6,6 +6,8 @@ public static class Accuracy
     /// <summary>How many labels are the top-scoring class, and how many are among the top five (or all classes if fewer).</summary>
     public static (int Top1, int Top5) Count(Tensor logits, IReadOnlyList<long> labels)
     {
+        // TorchSharp cannot read back an empty tensor.
+        if (labels.Count == 0) return (0, 0);
         using var scope = NewDisposeScope();
         var k = (int)Math.Min(5, logits.shape[1]);
         var (_, indices) = logits.detach().topk(k, dim: 1);

@@ -58,11 +58,11 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
         {
             cancel.ThrowIfCancellationRequested();
             var learningRate = schedule.At(epoch);
-            var trainMetrics = AcrossRanks(ranks, TrainEpoch(trainData, parallel, sgd, schedule, epoch, cancel));
+            var trainMetrics = AcrossRanks(ranks, TrainEpoch(trainData, parallel, sgd, schedule, epoch, cancel), $"epoch {epoch + 1}, training metrics");
             var valMetrics = validationData is null
                 ? null
                 : AcrossRanks(ranks, Evaluator.Evaluate(model, validationData, options.Device, layout.IsChannelsLast(), precision,
-                    testAugmentation: options.TestAugmentation));
+                    testAugmentation: options.TestAugmentation), $"epoch {epoch + 1}, validation metrics");
             var top1 = valMetrics?.Top1 ?? trainMetrics.Top1;
             var isBest = top1 > best || epoch == 0 && best == 0;
             best = Math.Max(best, top1);
@@ -81,7 +81,9 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
         observer.EpochStarted(epoch, options.Epochs, steps, schedule.At(epoch));
         var metrics = new MetricAccumulator();
         var clock = Stopwatch.StartNew();
-        using var batches = data.Epoch(epoch).GetEnumerator();
+        // Ranks take every step, empty batches included, so that their collectives pair up.
+        using var batches = (parallel is null ? data.Epoch(epoch) : data.Steps(epoch)).GetEnumerator();
+        var trainedSamples = 0;
         while (true)
         {
             clock.Restart();
@@ -89,24 +91,37 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
             using var batch = batches.Current;
             var dataTime = clock.Elapsed;
             cancel.ThrowIfCancellationRequested();
+            var stepSamples = parallel is null ? batch.Count : SamplesAcrossRanks(parallel.Group, batch, epoch, steps);
+            // Every rank skips a step that has no sample anywhere.
+            if (stepSamples == 0) continue;
+            trainedSamples += stepSamples;
             using var pause = CollectorPause.Start();
             // One scope per step: every activation, gradient handle and temporary dies here, so memory stays flat.
             using var scope = NewDisposeScope();
             var (images, labels) = batch.To(options.Device, layout.IsChannelsLast());
-            var learningRate = schedule.At(epoch + (double)metrics.Batches / steps);
+            var learningRate = schedule.At(epoch + (double)batch.Index / steps);
             foreach (var group in sgd.ParamGroups) group.LearningRate = learningRate;
             var (logits, loss) = TrainingStep.Run(model, sgd, images, labels, precision, options.LabelSmoothing,
-                parallel is null ? null : parallel.SynchronizeGradients);
+                parallel is null ? null : parallel.SynchronizeGradients, parallel?.LossWeight(batch.Count, stepSamples) ?? 1);
             var lossValue = loss.item<float>();
             if (!double.IsFinite(lossValue))
-                throw new InvalidOperationException($"the loss became {lossValue} at epoch {epoch + 1}, step {metrics.Batches + 1}; lower --lr");
+                throw new InvalidOperationException($"the loss became {lossValue} at epoch {epoch + 1}, step {batch.Index + 1}; lower --lr");
             var (top1, top5) = Accuracy.Count(logits, batch.LabelValues);
             metrics.Add(lossValue, batch.Count, top1, top5, dataTime, clock.Elapsed);
-            observer.StepCompleted(new StepProgress(epoch, options.Epochs, metrics.Batches, steps, metrics.Loss, metrics.Top1,
+            observer.StepCompleted(new StepProgress(epoch, options.Epochs, batch.Index + 1, steps, metrics.Loss, metrics.Top1,
                 metrics.Samples / Math.Max(1e-9, metrics.Elapsed.TotalSeconds)));
         }
-        if (metrics.Batches == 0) throw new DataException($"epoch {epoch + 1} produced no batches (every sample was skipped)");
+        if (trainedSamples == 0) throw new DataException($"epoch {epoch + 1} produced no batches (every sample was skipped)");
         return metrics.ToMetrics();
+    }
+
+    // The step's samples over every rank: all ranks learn it, so they agree on the step and on each one's share of it.
+    private static int SamplesAcrossRanks(ProcessGroup group, Batch batch, int epoch, int steps)
+    {
+        group.Step = $"epoch {epoch + 1}, step {batch.Index + 1} of {steps}";
+        Span<double> samples = [batch.Count];
+        group.AllReduceSum(samples);
+        return (int)samples[0];
     }
 
     /// <summary>Lays the model out as <see cref="TrainingOptions.MemoryFormat"/> asks (Auto measures both layouts first).</summary>
@@ -115,10 +130,13 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
             options, precision, ranks);
 
     /// <summary>Per-sample averages over every rank's samples (this rank's alone when training alone).</summary>
-    private static EpochMetrics AcrossRanks(DistributedEnvironment? ranks, EpochMetrics metrics)
+    private static EpochMetrics AcrossRanks(DistributedEnvironment? ranks, EpochMetrics metrics, string what)
     {
         if (ranks is null) return metrics;
-        var sums = ranks.SumAcrossRanks(metrics.Loss * metrics.Samples, metrics.Top1 * metrics.Samples, metrics.Top5 * metrics.Samples, metrics.Samples);
+        ranks.Group!.Step = what;
+        // A rank whose every sample was skipped has NaN means and adds nothing.
+        double Sum(double mean) => metrics.Samples == 0 ? 0 : mean * metrics.Samples;
+        var sums = ranks.SumAcrossRanks(Sum(metrics.Loss), Sum(metrics.Top1), Sum(metrics.Top5), metrics.Samples);
         var samples = sums[3];
         return metrics with { Loss = sums[0] / samples, Top1 = sums[1] / samples, Top5 = sums[2] / samples, Samples = (int)samples };
     }
@@ -157,7 +175,20 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
         using var rng = get_rng_state();
         var progress = new TrainingProgress(epochsDone, options.Architecture, best, schedule.Name, rng.data<byte>().ToArray());
         TrainingCheckpoint.Save(path, progress, model, sgd);
-        if (isBest) AtomicFile.Copy(path, Path.Combine(options.LogFolder, BestFileName));
+        if (isBest) CopyBest(path, Path.Combine(options.LogFolder, BestFileName));
+    }
+
+    // The checkpoint is saved, so training can go on without its copy; a later best epoch tries again.
+    private void CopyBest(string checkpoint, string best)
+    {
+        try
+        {
+            AtomicFile.Copy(checkpoint, best);
+        }
+        catch (CheckpointException e)
+        {
+            observer.Warning($"could not copy the best epoch's checkpoint: {e.Message}; training goes on, and '{checkpoint}' holds this epoch");
+        }
     }
 
     private sealed class NullObserver : ITrainingObserver;

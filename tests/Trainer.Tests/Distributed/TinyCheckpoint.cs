@@ -41,6 +41,18 @@ public static class TinyCheckpoint
         File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>The largest absolute difference between the float32 tensors of two files, which must hold the same entries.</summary>
+    public static double LargestDifference(string expectedPath, string actualPath)
+    {
+        var (expected, actual) = (Read(expectedPath).Entries, Read(actualPath).Entries);
+        if (!expected.Keys.Order().SequenceEqual(actual.Keys.Order()))
+            throw new InvalidDataException($"{expectedPath} and {actualPath} hold different entries");
+        var worst = 0.0;
+        foreach (var (name, tensor) in expected.Where(e => e.Value.dtype == ScalarType.Float32))
+            worst = Math.Max(worst, (tensor - actual[name]).abs().max().item<float>());
+        return worst;
+    }
+
     /// <summary>The step and every tensor; a truncated or corrupt file is an exception naming the file.</summary>
     public static (int Step, Dictionary<string, Tensor> Entries) Read(string path)
     {

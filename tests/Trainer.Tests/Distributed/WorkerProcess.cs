@@ -13,12 +13,13 @@ internal sealed class WorkerProcess : IDisposable
     private readonly Process process;
     private readonly ConcurrentQueue<string> lines = new();
 
-    private WorkerProcess(string program, IEnumerable<string> arguments)
+    private WorkerProcess(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
         info.Environment["OMP_NUM_THREADS"] = "1";
         info.Environment["TERM"] = "dumb";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         process = new Process { StartInfo = info };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
@@ -51,6 +52,10 @@ internal sealed class WorkerProcess : IDisposable
 
     /// <summary>N workers as the ranks of one mpirun job, with the launcher's arguments.</summary>
     public static WorkerProcess Ranks(int nproc, params string[] args) => new(LocalLauncher.Mpirun, LocalLauncher.Arguments(nproc, Command(args)));
+
+    /// <summary>N workers as the ranks of one mpirun job, each with the variables of <paramref name="environment"/> set too.</summary>
+    public static WorkerProcess Ranks(int nproc, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        new(LocalLauncher.Mpirun, LocalLauncher.Arguments(nproc, Command(args)), environment);
 
     public IReadOnlyList<string> Lines => [.. lines];
 

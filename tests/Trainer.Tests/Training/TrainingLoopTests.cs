@@ -1,7 +1,9 @@
 using Dsl.Runtime;
 using Dsl.Runtime.Checkpoints;
+using Dsl.Runtime.Compute;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Training;
+using Dsl.Trainer.Tests.Data;
 
 namespace Dsl.Trainer.Tests.Training;
 
@@ -144,6 +146,74 @@ public sealed class TrainingLoopTests
         new TrainingLoop(renamed, new DataLoader(data, 16, true), null,
             new TrainingOptions { Epochs = 2, LogFolder = temp.Combine("d"), Architecture = "tiny-renamed" }, observer: new Warnings(warnings)).Run(checkpoint);
         Assert.Contains(warnings, w => w.Contains("tiny-a"));
+    }
+
+    [Fact]
+    public void AFailedCopyOfTheBestCheckpointWarnsAndTrainingGoesOn()
+    {
+        using var temp = new TempFolder();
+        // A folder where model_best goes: the copy cannot replace it.
+        Directory.CreateDirectory(temp.Combine(TrainingLoop.BestFileName));
+        var warnings = new List<string>();
+        using var model = new TinyNet(1, 3);
+        var result = new TrainingLoop(model, new DataLoader(new SyntheticDataset(32, 3, 1, 8, 8), 16, true), null,
+            new TrainingOptions { Epochs = 2, LogFolder = temp.Path, Architecture = "tiny" }, observer: new Warnings(warnings)).Run();
+
+        Assert.Equal(2, result.EpochsRun);
+        Assert.Contains(warnings, w => w.Contains(TrainingLoop.BestFileName) && w.Contains("training goes on"));
+        using var checkpoint = TrainingCheckpoint.Load(temp.Combine(TrainingLoop.CheckpointFileName));
+        Assert.Equal(2, checkpoint.Progress.Epoch);
+    }
+
+    [Fact]
+    public void WorkersThatAllocateHeavilyDoNotLetACollectionRunWithinAStep()
+    {
+        var threads = get_num_threads();
+        set_num_threads(1);
+        try
+        {
+            var data = new SyntheticDataset(256, 3, 1, 8, 8, seed: 6);
+            double[] Train(IImageDataset dataset)
+            {
+                manual_seed(8);
+                using var model = new TinyNet(1, 3);
+                var reports = new List<EpochReport>();
+                new TrainingLoop(model, new DataLoader(dataset, 16, shuffle: true, seed: 3, workers: 2), null,
+                    new TrainingOptions { Epochs = 2, LearningRate = 0.05, Precision = Precision.Float32, MemoryFormat = MemoryFormat.Nchw },
+                    observer: new SlowSteps(reports)).Run();
+                return [.. reports.Select(r => r.Train.Loss)];
+            }
+
+            var expected = Train(data);
+            var interrupted = CollectorPause.Interrupted;
+            // 8 MB per sample: the workers alone would use up a 64 MB pause within one step.
+            var actual = Train(new AllocatingDataset(data, 8 << 20));
+            Assert.Equal(interrupted, CollectorPause.Interrupted);
+            Assert.Equal(expected, actual);
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
+    }
+
+    // Steps that last long enough for the workers to build batches meanwhile, as a large model's do.
+    private sealed class SlowSteps(List<EpochReport> reports) : ITrainingObserver
+    {
+        public void StepCompleted(StepProgress progress) => Thread.Sleep(30);
+        public void EpochCompleted(EpochReport report) => reports.Add(report);
+    }
+
+    // Allocates (and touches) a buffer per sample, as decoding a large image does.
+    private sealed class AllocatingDataset(IImageDataset inner, int bytesPerSample) : WrappedDataset(inner)
+    {
+        public override void Load(int index, SplitMix64 random, Span<float> destination)
+        {
+            var buffer = new byte[bytesPerSample];
+            buffer.AsSpan().Fill((byte)index);
+            base.Load(index, random, destination);
+            destination[0] += buffer[^1] * 0f;
+        }
     }
 
     private sealed class Warnings(List<string> into) : ITrainingObserver

@@ -3,14 +3,22 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Dsl.Runtime.Platform;
 using Dsl.Runtime;
+using Dsl.Runtime.Compute;
+using Dsl.Runtime.Data;
 using Dsl.Runtime.Distributed;
+using Dsl.Runtime.Training;
+using Dsl.Trainer.Tests.Data;
 using Dsl.Trainer.Tests.Distributed;
 using TorchSharp;
 using static TorchSharp.torch;
 
 // One rank of a data-parallel job on the tiny conv net, started by mpirun (or alone). Modes:
 //   train --steps N --global-batch G [--norm none|batch] [--sync-bn] [--checkpoint FILE] [--state FILE] [--step-delay-ms D]
-//         each step draws G samples from a seed shared by every rank; rank r of W trains on the r-th of W equal slices
+//         [--stall-rank R --stall-step S]
+//         each step draws G samples from a seed shared by every rank; rank r of W trains on the r-th of W equal slices;
+//         rank R sleeps instead of taking step S, so that the others wait for it
+//   loop --batch B --corrupt I,J,... [--epochs E] [--norm none|batch] [--sync-bn] [--state FILE]
+//         the training loop on 32 synthetic samples of which I, J, ... are corrupt (skipped), B per rank and step
 //   collectives                            (checks all-reduce, broadcast, barrier and metric sums)
 //   fail --fail-rank R --code C            (rank R exits with code C after joining; the others sleep)
 //   bench --steps N --batch B [--image H] [--width W]
@@ -26,6 +34,7 @@ try
     return args[0] switch
     {
         "train" => Train(environment, options),
+        "loop" => Loop(environment, options),
         "collectives" => Collectives(environment),
         "fail" => Fail(environment, options),
         "bench" => Bench(environment, options),
@@ -58,6 +67,12 @@ static int Train(DistributedEnvironment environment, Options options)
     Console.WriteLine($"rank {environment.Rank} step 0 state {StateHash(model)}");
     for (var step = 1; step <= steps; step++)
     {
+        if (environment.Group is { } stepping) stepping.Step = $"step {step}";
+        if (environment.Rank == options.Int("stall-rank", -1) && step == options.Int("stall-step", 0))
+        {
+            Console.WriteLine($"rank {environment.Rank} stalls at step {step}");
+            Thread.Sleep(TimeSpan.FromMinutes(10));
+        }
         using var scope = NewDisposeScope();
         var generator = new Generator().manual_seed(step);
         var input = randn([globalBatch, 3, 8, 8], generator: generator).mul(1 + step % 3).add(step % 2);
@@ -79,6 +94,25 @@ static int Train(DistributedEnvironment environment, Options options)
     if (environment.IsMaster && options.Text("state") is { } state) TinyCheckpoint.Write(model, steps, state);
     environment.Barrier();
     Console.WriteLine($"rank {environment.Rank} done");
+    return 0;
+}
+
+static int Loop(DistributedEnvironment environment, Options options)
+{
+    var corrupt = (options.Text("corrupt") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(i => int.Parse(i, CultureInfo.InvariantCulture));
+    var dataset = new CorruptSamples(new SyntheticDataset(32, 10, 3, 8, 8, seed: 4), [.. corrupt]);
+    // Rank 0 starts as a single process does; the others take its weights.
+    manual_seed(1000 + environment.Rank);
+    using var model = new TinyConvNet(options.Text("norm") == "batch" ? TinyNorm.BatchNorm : TinyNorm.None);
+    var trainingOptions = new TrainingOptions
+    {
+        Epochs = options.Int("epochs", 1), LearningRate = 0.05, WeightDecay = 0, Precision = Precision.Float32,
+        MemoryFormat = MemoryFormat.Nchw, Distributed = environment, SyncBatchNorm = options.Flag("sync-bn"),
+    };
+    var loader = new DataLoader(dataset, options.Int("batch", 4), shuffle: false, workers: 1);
+    new TrainingLoop(model, loader, null, trainingOptions, new EpochPrinter(environment.Rank)).Run();
+    Console.WriteLine($"rank {environment.Rank} final state {StateHash(model)}");
+    if (environment.IsMaster && options.Text("state") is { } state) TinyCheckpoint.Write(model, 0, state);
     return 0;
 }
 
@@ -180,6 +214,22 @@ static int Bench(DistributedEnvironment environment, Options options)
             $"{steps * batch * environment.WorldSize / clock.Elapsed.TotalSeconds:F1} images/s, {clock.Elapsed.TotalMilliseconds / steps:F1} ms/step, " +
             $"gradient synchronization {communication.TotalMilliseconds / steps:F2} ms/step"));
     return 0;
+}
+
+sealed class EpochPrinter(int rank) : ITrainingObserver
+{
+    public void EpochCompleted(EpochReport report) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"rank {rank} epoch {report.Epoch + 1} samples {report.Train.Samples} loss {report.Train.Loss:R}"));
+}
+
+// A data set whose listed samples cannot be decoded.
+sealed class CorruptSamples(IImageDataset inner, HashSet<int> corrupt) : WrappedDataset(inner)
+{
+    public override void Load(int index, SplitMix64 random, Span<float> destination)
+    {
+        if (corrupt.Contains(index)) throw new CorruptImageException($"sample-{index}.jpg", "a corrupt sample, on purpose");
+        base.Load(index, random, destination);
+    }
 }
 
 sealed class Options(string[] args)
