@@ -15,14 +15,14 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     [field: ComponentName(Name = "bn2")] public BatchNorm2d Bn2 { get; }
     [field: ComponentName(Name = "conv3")] public Conv2d Conv3 { get; }
     [field: ComponentName(Name = "bn3")] public BatchNorm2d Bn3 { get; }
-    [field: ComponentName(Name = "downsample")] public Sequential? Downsample { get; }
+    [field: ComponentName(Name = "downsample")] public Shortcut? Downsample { get; }
     [field: ComponentName(Name = "se_layer")] public SEModule? SeLayer { get; }
     public bool LastRelu { get; }
 
     /// <param name="downsample">The shortcut the network's rule chose for this block; null is the identity.</param>
     /// <param name="seReduction">The squeeze-excitation reduction; 0 leaves it out.</param>
     public Bottleneck(long inChannels, long midChannels, long outChannels, long stride = 1, long groups = 1,
-        Sequential? downsample = null, bool lastRelu = true, long seReduction = 0) : base(nameof(Bottleneck))
+        Shortcut? downsample = null, bool lastRelu = true, long seReduction = 0) : base(nameof(Bottleneck))
     {
         Conv1 = Layers.Conv1x1(inChannels, midChannels);
         Bn1 = Layers.BatchNorm(midChannels);

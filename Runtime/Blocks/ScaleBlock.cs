@@ -10,7 +10,7 @@ namespace Dsl.Runtime.Blocks;
 /// </summary>
 public sealed class ScaleBlock : nn.Module<Tensor, Tensor>
 {
-    [field: ComponentName(Name = "downsample")] public Sequential? Downsample { get; }
+    [field: ComponentName(Name = "downsample")] public Shortcut? Downsample { get; }
     [field: ComponentName(Name = "conv1")] public Conv2d Conv1 { get; }
     [field: ComponentName(Name = "bn1")] public BatchNorm2d Bn1 { get; }
     [field: ComponentName(Name = "conv2")] public BranchList<Conv2d> Conv2 { get; }
@@ -23,7 +23,7 @@ public sealed class ScaleBlock : nn.Module<Tensor, Tensor>
     /// <param name="branches">The four branches in key order; one with 0 channels is absent but keeps its index.</param>
     /// <param name="downsample">The shortcut the network's rule chose for this block; null is the identity.</param>
     public ScaleBlock(long inChannels, long planes, long outChannels, IReadOnlyList<ScaleBranch> branches, long stride,
-        Sequential? downsample) : base(nameof(ScaleBlock))
+        Shortcut? downsample) : base(nameof(ScaleBlock))
     {
         Stride = stride;
         Branches = branches;

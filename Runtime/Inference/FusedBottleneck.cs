@@ -8,7 +8,7 @@ public sealed class FusedBottleneck : nn.Module<Tensor, Tensor>
     [field: ComponentName(Name = "conv1")] public FusedConv Conv1 { get; }
     [field: ComponentName(Name = "conv2")] public FusedConv Conv2 { get; }
     [field: ComponentName(Name = "conv3")] public FusedConv Conv3 { get; }
-    [field: ComponentName(Name = "downsample")] public FusedShortcut? Downsample { get; }
+    [field: ComponentName(Name = "downsample")] public Shortcut.Inference? Downsample { get; }
     [field: ComponentName(Name = "se_layer")] public FusedSqueezeExcitation? SeLayer { get; }
     public bool LastRelu { get; }
 
@@ -17,7 +17,7 @@ public sealed class FusedBottleneck : nn.Module<Tensor, Tensor>
         Conv1 = FusedConv.Fold(block.Conv1, block.Bn1, layout, relu: true);
         Conv2 = FusedConv.Fold(block.Conv2, block.Bn2, layout, relu: true);
         Conv3 = FusedConv.Fold(block.Conv3, block.Bn3, layout, relu: false);
-        Downsample = FusedShortcut.From(block.Downsample, layout);
+        Downsample = block.Downsample?.ForInference(layout);
         SeLayer = block.SeLayer is null ? null : new FusedSqueezeExcitation(block.SeLayer, layout);
         LastRelu = block.LastRelu;
         RegisterComponents();

@@ -9,7 +9,7 @@ namespace Dsl.Runtime.Inference;
 /// </summary>
 public sealed class FusedScaleBlock : nn.Module<Tensor, Tensor>
 {
-    [field: ComponentName(Name = "downsample")] public FusedShortcut? Downsample { get; }
+    [field: ComponentName(Name = "downsample")] public Shortcut.Inference? Downsample { get; }
     [field: ComponentName(Name = "conv1")] public FusedConv Conv1 { get; }
     [field: ComponentName(Name = "conv2")] public BranchList<FusedConv> Conv2 { get; }
     [field: ComponentName(Name = "conv3")] public FusedConv Conv3 { get; }
@@ -20,7 +20,7 @@ public sealed class FusedScaleBlock : nn.Module<Tensor, Tensor>
     {
         Stride = block.Stride;
         Branches = block.Branches;
-        Downsample = FusedShortcut.From(block.Downsample, layout);
+        Downsample = block.Downsample?.ForInference(layout);
         Conv1 = FusedConv.Fold(block.Conv1, block.Bn1, layout, relu: true);
         Conv2 = new BranchList<FusedConv>(Enumerable.Range(0, block.Branches.Count)
             .Select(i => block.Conv2[i] is { } conv ? FusedConv.Fold(conv, block.Bn2[i]!, layout, relu: false) : null));

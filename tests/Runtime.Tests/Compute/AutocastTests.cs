@@ -83,7 +83,7 @@ public sealed class AutocastTests
         }
         foreach (var remove in hooks) remove();
 
-        // Every batch norm, the shortcut's inside its Sequential included, saw a bfloat16 convolution output.
+        // Every batch norm, the shortcut.s included, saw a bfloat16 convolution output.
         Assert.Equal(["bn1", "bn2", "bn3", "downsample.1"], seen.Select(s => s.Layer).Order());
         Assert.All(seen, s => Assert.Equal(ScalarType.BFloat16, s.Type));
         foreach (var (name, parameter) in block.named_parameters())
