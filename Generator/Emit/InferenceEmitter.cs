@@ -6,8 +6,8 @@ namespace Dsl.Generator.Emit;
 
 /// <summary>
 /// Writes a model's inference form into its class: <c>ForInference</c> and a nested <c>Inference</c> module
-/// whose children are the model's convolutions with their batch norms folded in (Dsl.Runtime.Inference does
-/// the folding) and whose forward follows the model's, under inference mode, converting its input once.
+/// whose children are the model's convolutions with their batch norms folded in (each block's
+/// <c>ForInference</c> does the folding) and whose forward follows the model's, under inference mode, converting its input once.
 /// </summary>
 internal static class InferenceEmitter
 {
@@ -23,8 +23,9 @@ internal static class InferenceEmitter
         w.Line();
         w.Line("/// <summary>" + DocText(n.Name) + " for inference: float32 NCHW images in, float32 logits out, no autograd.</summary>");
         w.Open("public sealed class Inference : Module");
-        foreach (var (property, type, key) in Children(n))
-            w.Line("[field: ComponentName(Name = " + String(key) + ")] public " + type + " " + property + " { get; }");
+        foreach (var child in ModelChildren.Of(n))
+            if (child.InferenceType is { } type)
+                w.Line("[field: ComponentName(Name = " + String(child.Key) + ")] public " + type + " " + child.Property + " { get; }");
         w.Line("public InferenceLayout Layout { get; }");
         w.Line();
         EmitConstructor(w, n);
@@ -33,63 +34,16 @@ internal static class InferenceEmitter
         w.Close();
     }
 
-    /// <summary>The children in the model's order, a folded convolution standing for each convolution and its batch norm.</summary>
-    private static IEnumerable<(string Property, string Type, string Key)> Children(NetworkDescription n)
-    {
-        yield return ("Conv1", "FusedConv", "conv1");
-        if (n.Stem.BigLittle)
-        {
-            yield return ("BConv0", "FusedConv", "b_conv0");
-            yield return ("LConv0", "FusedConv", "l_conv0");
-            yield return ("LConv1", "FusedConv", "l_conv1");
-            yield return ("LConv2", "FusedConv", "l_conv2");
-            yield return ("BlInit", "FusedConv", "bl_init");
-        }
-        foreach (var stage in n.Stages)
-        {
-            var type = stage.Kind switch
-            {
-                StageKind.BigLittle => "FusedBigLittle",
-                StageKind.Scale => "FusedScaleBlockSequence",
-                _ => "FusedBottleneckSequence",
-            };
-            yield return (ModelEmitter.Property(stage.Name), type, stage.Name);
-        }
-        yield return ("Fc", "ClassifierHead", "fc");
-    }
-
     private static void EmitConstructor(CodeWriter w, NetworkDescription n)
     {
         w.Open("public Inference(" + n.ClassName + " model, InferenceLayout layout) : base(CanonicalName + \" inference\")");
         w.Line("using var noGrad = Torch.no_grad();");
         w.Line("Layout = layout;");
-        w.Line("Conv1 = " + Fold("Conv1", "Bn1", relu: true) + ";");
-        if (n.Stem.BigLittle)
-        {
-            w.Line("BConv0 = " + Fold("BConv0", "BnB0", relu: false) + ";");
-            w.Line("LConv0 = " + Fold("LConv0", "BnL0", relu: true) + ";");
-            w.Line("LConv1 = " + Fold("LConv1", "BnL1", relu: true) + ";");
-            w.Line("LConv2 = " + Fold("LConv2", "BnL2", relu: false) + ";");
-            w.Line("BlInit = " + Fold("BlInit", "BnBlInit", relu: true) + ";");
-        }
-        foreach (var stage in n.Stages)
-        {
-            var property = ModelEmitter.Property(stage.Name);
-            var build = stage.Kind switch
-            {
-                StageKind.BigLittle => "new FusedBigLittle(model." + property + ", layout)",
-                StageKind.Scale => "FusedScaleBlock.Sequence(model." + property + ", layout)",
-                _ => "FusedBottleneck.Sequence(model." + property + ", layout)",
-            };
-            w.Line(property + " = " + build + ";");
-        }
-        w.Line("Fc = new ClassifierHead(model.Fc);");
+        foreach (var child in ModelChildren.Of(n))
+            if (child.InferenceBuild is { } build) w.Line(child.Property + " = " + build + ";");
         w.Line("RegisterComponents();");
         w.Close();
     }
-
-    private static string Fold(string conv, string norm, bool relu) =>
-        "FusedConv.Fold(model." + conv + ", model." + norm + ", layout, relu: " + Bool(relu) + ")";
 
     private static void EmitForward(CodeWriter w, NetworkDescription n)
     {
@@ -115,7 +69,7 @@ internal static class InferenceEmitter
         foreach (var stage in n.Stages)
         {
             w.Line("// " + stage.Name + " -> " + stage.Output);
-            w.Line("x = " + ModelEmitter.Property(stage.Name) + ".call(x);");
+            w.Line("x = " + ModelChildren.Property(stage.Name) + ".call(x);");
         }
         w.Line("// global average pool, flatten, fc, in float32 -> [N, " + n.Classes + "]");
         w.Line("return Fc.call(x).MoveToOuterDisposeScope();");

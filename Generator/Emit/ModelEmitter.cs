@@ -18,7 +18,7 @@ internal static class ModelEmitter
 
     public static string Emit(NetworkDescription n, string namespaceName)
     {
-        var w = new CodeWriter().GeneratedFileHeader(namespaceName, ReservedNames.Aliases);
+        var w = new CodeWriter().GeneratedFileHeader(namespaceName, ReservedNames.Aliases, staticImport: ReservedNames.StaticImport);
         w.Line("/// <summary>");
         w.Line("/// " + DocText(n.Name) + ": family " + n.Family + ", block " + n.Block + ", generated from " + DocText(n.SourceFile) + ".");
         w.Line("/// Input " + n.Input + ", " + Grouped(n.ParameterCount) + " parameters, " + Grouped(n.MultiplyAdds) + " multiply-adds.");
@@ -114,42 +114,9 @@ internal static class ModelEmitter
 
     private static void EmitProperties(CodeWriter w, NetworkDescription n)
     {
-        foreach (var (property, type, key) in Children(n))
-            w.Line("[field: ComponentName(Name = " + String(key) + ")] public " + type + " " + property + " { get; }");
+        foreach (var child in ModelChildren.Of(n))
+            w.Line("[field: ComponentName(Name = " + String(child.Key) + ")] public " + child.ModelType + " " + child.Property + " { get; }");
     }
-
-    /// <summary>The top-level children in registration (state-dict) order.</summary>
-    private static IEnumerable<(string Property, string Type, string Key)> Children(NetworkDescription n)
-    {
-        yield return ("Conv1", "Conv2d", "conv1");
-        yield return ("Bn1", "BatchNorm2d", "bn1");
-        if (n.Stem.BigLittle)
-        {
-            yield return ("BConv0", "Conv2d", "b_conv0");
-            yield return ("BnB0", "BatchNorm2d", "bn_b0");
-            yield return ("LConv0", "Conv2d", "l_conv0");
-            yield return ("BnL0", "BatchNorm2d", "bn_l0");
-            yield return ("LConv1", "Conv2d", "l_conv1");
-            yield return ("BnL1", "BatchNorm2d", "bn_l1");
-            yield return ("LConv2", "Conv2d", "l_conv2");
-            yield return ("BnL2", "BatchNorm2d", "bn_l2");
-            yield return ("BlInit", "Conv2d", "bl_init");
-            yield return ("BnBlInit", "BatchNorm2d", "bn_bl_init");
-        }
-        foreach (var stage in n.Stages)
-        {
-            var type = stage.Kind switch
-            {
-                StageKind.BigLittle => "BigLittleModule",
-                StageKind.Scale => "ScaleBlockSequence",
-                _ => "BottleneckSequence",
-            };
-            yield return (Property(stage.Name), type, stage.Name);
-        }
-        yield return ("Fc", "Linear", "fc");
-    }
-
-    internal static string Property(string stageName) => "Layer" + stageName.Substring("layer".Length);
 
     private static void EmitConstructor(CodeWriter w, NetworkDescription n)
     {
@@ -173,7 +140,7 @@ internal static class ModelEmitter
         }
         foreach (var stage in n.Stages)
         {
-            var property = Property(stage.Name);
+            var property = ModelChildren.Property(stage.Name);
             switch (stage.Kind)
             {
                 case StageKind.BigLittle:
@@ -298,7 +265,7 @@ internal static class ModelEmitter
                 _ => stage.Blocks.Count + " bottlenecks, stride " + stage.Blocks[0].Stride,
             };
             w.Line("// " + stage.Name + ": " + what + " -> " + stage.Output);
-            w.Line("x = " + Property(stage.Name) + ".call(x);");
+            w.Line("x = " + ModelChildren.Property(stage.Name) + ".call(x);");
         }
         w.Line("// global average pool, flatten, fc -> [N, " + n.Classes + "]");
         w.Line("x = F.adaptive_avg_pool2d(x, 1).flatten(1);");

@@ -17,17 +17,13 @@ public static class ReservedNames
         ("BatchNorm2d", "global::TorchSharp.Modules.BatchNorm2d"),
         ("BigLittleModule", "global::Dsl.Runtime.Blocks.BigLittleModule"),
         ("Bottleneck", "global::Dsl.Runtime.Blocks.Bottleneck"),
+        ("BottleneckInferenceSequence", "global::Dsl.Runtime.Blocks.BlockSequence<global::Dsl.Runtime.Blocks.Bottleneck.Inference>"),
         ("BottleneckSequence", "global::Dsl.Runtime.Blocks.BlockSequence<global::Dsl.Runtime.Blocks.Bottleneck>"),
         ("ClassifierHead", "global::Dsl.Runtime.Inference.ClassifierHead"),
         ("ComponentName", "global::TorchSharp.Utils.ComponentNameAttribute"),
         ("Conv2d", "global::TorchSharp.Modules.Conv2d"),
         ("F", "global::TorchSharp.torch.nn.functional"),
-        ("FusedBigLittle", "global::Dsl.Runtime.Inference.FusedBigLittle"),
-        ("FusedBottleneck", "global::Dsl.Runtime.Inference.FusedBottleneck"),
-        ("FusedBottleneckSequence", "global::Dsl.Runtime.Blocks.BlockSequence<global::Dsl.Runtime.Inference.FusedBottleneck>"),
         ("FusedConv", "global::Dsl.Runtime.Inference.FusedConv"),
-        ("FusedScaleBlock", "global::Dsl.Runtime.Inference.FusedScaleBlock"),
-        ("FusedScaleBlockSequence", "global::Dsl.Runtime.Blocks.BlockSequence<global::Dsl.Runtime.Inference.FusedScaleBlock>"),
         ("GeneratedCode", "global::System.CodeDom.Compiler.GeneratedCodeAttribute"),
         ("IHasInferenceForm", "global::Dsl.Runtime.Inference.IHasInferenceForm"),
         ("InferenceLayout", "global::Dsl.Runtime.Inference.InferenceLayout"),
@@ -39,6 +35,7 @@ public static class ReservedNames
         ("Module", "global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>"),
         ("Precision", "global::Dsl.Runtime.Compute.Precision"),
         ("ScaleBlock", "global::Dsl.Runtime.Blocks.ScaleBlock"),
+        ("ScaleBlockInferenceSequence", "global::Dsl.Runtime.Blocks.BlockSequence<global::Dsl.Runtime.Blocks.ScaleBlock.Inference>"),
         ("ScaleBlockSequence", "global::Dsl.Runtime.Blocks.BlockSequence<global::Dsl.Runtime.Blocks.ScaleBlock>"),
         ("ScaleBranch", "global::Dsl.Runtime.Blocks.ScaleBranch"),
         ("ScheduleKind", "global::Dsl.Runtime.Training.ScheduleKind"),
@@ -48,6 +45,9 @@ public static class ReservedNames
         ("TorchRuntime", "global::Dsl.Runtime.Platform.TorchRuntime"),
         ("WeightInit", "global::Dsl.Runtime.Blocks.WeightInit"),
     ];
+
+    /// <summary>The class whose extension methods the generated code calls (a sequence's <c>ForInference</c>).</summary>
+    public const string StaticImport = "global::Dsl.Runtime.Blocks.BlockSequence";
 
     /// <summary>Member names every generated class may declare; a class may not share a name with its members.</summary>
     public static readonly IReadOnlyList<string> Members =

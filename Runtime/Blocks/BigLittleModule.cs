@@ -7,7 +7,7 @@ namespace Dsl.Runtime.Blocks;
 /// resolution, merged by nearest upsampling, addition and ReLU, then one fusion block that carries the
 /// module's stride. Child names (big, little, little_e, fusion) are the original state-dict keys.
 /// </summary>
-public sealed class BigLittleModule : nn.Module<Tensor, Tensor>
+public sealed partial class BigLittleModule : nn.Module<Tensor, Tensor>, IHasInferenceTwin<BigLittleModule.Inference>
 {
     [field: ComponentName(Name = "big")] public BlockSequence<Bottleneck> Big { get; }
     [field: ComponentName(Name = "little")] public BlockSequence<Bottleneck> Little { get; }
@@ -33,9 +33,9 @@ public sealed class BigLittleModule : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>The two branches joined: Big upsampled (nearest) to Little's size, added, ReLU.</summary>
-    internal static Tensor Merge(Tensor big, Tensor little) => Upsample(big, little).add_(little).relu_();
+    private static Tensor Merge(Tensor big, Tensor little) => Upsample(big, little).add_(little).relu_();
 
     /// <summary>Big upsampled (nearest) to Little's height and width.</summary>
-    internal static Tensor Upsample(Tensor big, Tensor little) =>
+    private static Tensor Upsample(Tensor big, Tensor little) =>
         nn.functional.interpolate(big, size: [little.shape[2], little.shape[3]], mode: InterpolationMode.Nearest);
 }

@@ -1,4 +1,4 @@
-using TorchSharp.Modules;
+using Dsl.Runtime.Inference;
 
 namespace Dsl.Runtime.Blocks;
 
@@ -35,4 +35,13 @@ public sealed class BlockSequence<T> : nn.Module<Tensor, Tensor>, IReadOnlyList<
 
     /// <summary>Children are registered by index in the constructor.</summary>
     protected override void RegisterComponents() { }
+}
+
+/// <summary>What a <see cref="BlockSequence{T}"/> of blocks with inference twins offers.</summary>
+public static class BlockSequence
+{
+    /// <summary>Each block of <paramref name="blocks"/> in inference form, in order, under the same keys.</summary>
+    public static BlockSequence<TTwin> ForInference<TTwin>(this IReadOnlyList<IHasInferenceTwin<TTwin>> blocks, InferenceLayout layout)
+        where TTwin : nn.Module<Tensor, Tensor> =>
+        new([.. blocks.Select(b => b.ForInference(layout))]);
 }

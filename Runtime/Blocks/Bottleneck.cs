@@ -7,7 +7,7 @@ namespace Dsl.Runtime.Blocks;
 /// 1x1 → 3x3 (stride, groups) → 1x1, optional squeeze-excitation after the last batch norm,
 /// the shortcut added, then ReLU unless this is the last block of a Big branch.
 /// </summary>
-public sealed class Bottleneck : nn.Module<Tensor, Tensor>
+public sealed partial class Bottleneck : nn.Module<Tensor, Tensor>, IHasInferenceTwin<Bottleneck.Inference>
 {
     [field: ComponentName(Name = "conv1")] public Conv2d Conv1 { get; }
     [field: ComponentName(Name = "bn1")] public BatchNorm2d Bn1 { get; }

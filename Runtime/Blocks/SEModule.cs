@@ -3,7 +3,7 @@ using TorchSharp.Modules;
 namespace Dsl.Runtime.Blocks;
 
 /// <summary>Squeeze-and-excitation: global average, 1x1 conv down, ReLU, 1x1 conv up, sigmoid, rescale.</summary>
-public sealed class SEModule : nn.Module<Tensor, Tensor>
+public sealed partial class SEModule : nn.Module<Tensor, Tensor>, IHasInferenceTwin<SEModule.Inference>
 {
     [field: ComponentName(Name = "fc1")] public Conv2d Fc1 { get; }
     [field: ComponentName(Name = "fc2")] public Conv2d Fc2 { get; }

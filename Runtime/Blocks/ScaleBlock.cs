@@ -8,7 +8,7 @@ namespace Dsl.Runtime.Blocks;
 /// branches that max-pool by their scale, convolve, upsample back and batch-normalize; their
 /// concatenation goes through ReLU, a 1x1 expansion and batch norm, then the residual add and ReLU.
 /// </summary>
-public sealed class ScaleBlock : nn.Module<Tensor, Tensor>
+public sealed partial class ScaleBlock : nn.Module<Tensor, Tensor>, IHasInferenceTwin<ScaleBlock.Inference>
 {
     [field: ComponentName(Name = "downsample")] public Shortcut? Downsample { get; }
     [field: ComponentName(Name = "conv1")] public Conv2d Conv1 { get; }

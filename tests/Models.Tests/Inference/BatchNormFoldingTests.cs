@@ -54,7 +54,7 @@ public sealed class BatchNormFoldingTests
         var x = randn(2, 16, 7 * stride, 7 * stride);
 
         var expected = block.call(x);
-        var actual = new FusedScaleBlock(block, Float32).call(x);
+        var actual = block.ForInference(Float32).call(x);
 
         Assert.True(Agreement.RelativeError(actual, expected) <= 1e-5);
     }
@@ -71,7 +71,7 @@ public sealed class BatchNormFoldingTests
 
         var expected = block.call(x);
         var channelsLast = new InferenceLayout(Precision.Float32, MemoryFormat.Nhwc);
-        var actual = new FusedBottleneck(block, channelsLast).call(channelsLast.Convert(x));
+        var actual = block.ForInference(channelsLast).call(channelsLast.Convert(x));
 
         Assert.True(Agreement.RelativeError(actual, expected) <= 1e-5);
     }
