@@ -88,7 +88,8 @@ internal sealed class NetworkBuilder
             return null;
         }
 
-        return new NetworkDescription(spec.Name, spec.ClassName, spec.Family, spec.Block, SpecResolver.FileName(spec.FilePath),
+        return new NetworkDescription(spec.Name, spec.ClassName, Spellings.ToFamily(spec.Family), Spellings.ToBlock(spec.Block),
+            SpecResolver.FileName(spec.FilePath),
             spec.Depth, spec.StageBlocks.ToEquatableArray(), spec.Alpha, spec.Beta, spec.Cardinality, spec.BaseWidth, spec.SeReduction,
             spec.Classes, spec.Input, spec.Widths.ToEquatableArray(), spec.Family == SpecResolver.BigLittle, stem, stages.ToEquatableArray(),
             x.Channels, cost.Rows, cost.Parameters, cost.MultiplyAdds, spec.Training);

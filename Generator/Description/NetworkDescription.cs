@@ -77,8 +77,8 @@ public sealed record LayerRow(string Name, string Kind, EquatableArray<long> Out
 public sealed record NetworkDescription(
     string Name,
     string ClassName,
-    string Family,
-    string Block,
+    NetworkFamily Family,
+    BlockKind Block,
     string SourceFile,
     int Depth,
     EquatableArray<int> StageBlocks,

@@ -42,6 +42,43 @@ internal sealed class CodeWriter
         return Line();
     }
 
+    /// <summary>The longest line a generated file has, indentation included.</summary>
+    public const int MaxLineLength = 120;
+
+    /// <summary>
+    /// <paramref name="opening"/>, then <paramref name="pieces"/> separated by commas, then <paramref name="closing"/>, broken
+    /// after a comma wherever the line would pass <see cref="MaxLineLength"/>; later lines are indented one level deeper.
+    /// </summary>
+    public CodeWriter Wrapped(string opening, IReadOnlyList<string> pieces, string closing)
+    {
+        var line = opening;
+        var continued = false;
+        var empty = true;
+        for (var i = 0; i < pieces.Count; i++)
+        {
+            var piece = pieces[i] + (i < pieces.Count - 1 ? "," : closing);
+            var candidate = empty ? line + piece : line + " " + piece;
+            if (!empty && (depth + (continued ? 1 : 0)) * 4 + candidate.Length > MaxLineLength)
+            {
+                WrappedLine(line, continued);
+                continued = true;
+                candidate = piece;
+            }
+            line = candidate;
+            empty = false;
+        }
+        return WrappedLine(pieces.Count == 0 ? line + closing : line, continued);
+    }
+
+    private CodeWriter WrappedLine(string line, bool continued)
+    {
+        if (!continued) return Line(line);
+        depth++;
+        Line(line);
+        depth--;
+        return this;
+    }
+
     public CodeWriter Open(string line)
     {
         Line(line);

@@ -17,7 +17,8 @@ internal static class InferenceEmitter
         w.Line("/// The inference form of this model as it stands now: each batch norm folded into its convolution with the");
         w.Line("/// running statistics (eval semantics), weights cast and laid out once. Later training does not change it.");
         w.Line("/// </summary>");
-        w.Line("public Inference ForInference(Precision precision, MemoryFormat format) => new(this, new InferenceLayout(precision, format));");
+        w.Line("public Inference ForInference(Precision precision, MemoryFormat format) =>");
+        w.Line("    new(this, new InferenceLayout(precision, format));");
         w.Line();
         w.Line("Module IHasInferenceForm.ForInference(Precision precision, MemoryFormat format) => ForInference(precision, format);");
         w.Line();

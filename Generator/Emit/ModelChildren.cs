@@ -31,8 +31,8 @@ internal static class ModelChildren
             var (modelType, inferenceType) = stage.Kind switch
             {
                 StageKind.BigLittle => ("BigLittleModule", "BigLittleModule.Inference"),
-                StageKind.Scale => ("ScaleBlockSequence", "ScaleBlockInferenceSequence"),
-                _ => ("BottleneckSequence", "BottleneckInferenceSequence"),
+                StageKind.Scale => ("ScaleBlockSequence", "InferenceScaleBlocks"),
+                _ => ("BottleneckSequence", "InferenceBottlenecks"),
             };
             var property = Property(stage.Name);
             yield return new(property, stage.Name, modelType, inferenceType, "model." + property + ".ForInference(layout)");

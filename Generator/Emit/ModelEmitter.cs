@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.RegularExpressions;
 using Dsl.Generator.Description;
 using Dsl.Generator.Naming;
 using static Dsl.Generator.Emit.Literals;
@@ -10,7 +11,7 @@ namespace Dsl.Generator.Emit;
 /// Writes one model class from its <see cref="NetworkDescription"/>: a TorchSharp module whose typed children
 /// carry the original state-dict names and are registered in the original order, a forward that follows the
 /// network diagram, and the figures computed from the description. Types are reached through file-level
-/// aliases (<see cref="ReservedNames.Aliases"/>), which no model name may take.
+/// aliases: those of <see cref="ReservedNames.Aliases"/> the file uses (no model name may take any of them).
 /// </summary>
 internal static class ModelEmitter
 {
@@ -18,9 +19,9 @@ internal static class ModelEmitter
 
     public static string Emit(NetworkDescription n, string namespaceName)
     {
-        var w = new CodeWriter().GeneratedFileHeader(namespaceName, ReservedNames.Aliases, staticImport: ReservedNames.StaticImport);
+        var w = new CodeWriter();
         w.Line("/// <summary>");
-        w.Line("/// " + DocText(n.Name) + ": family " + n.Family + ", block " + n.Block + ", generated from " + DocText(n.SourceFile) + ".");
+        w.Line("/// " + DocText(n.Name) + ": family " + n.Family.Spelling() + ", block " + n.Block.Spelling() + ", generated from " + DocText(n.SourceFile) + ".");
         w.Line("/// Input " + n.Input + ", " + Grouped(n.ParameterCount) + " parameters, " + Grouped(n.MultiplyAdds) + " multiply-adds.");
         w.Line("/// </summary>");
         w.Line("[GeneratedCode(\"Dsl.Generator\", \"1.0.0\")]");
@@ -38,16 +39,24 @@ internal static class ModelEmitter
         w.Line();
         InferenceEmitter.Emit(w, n);
         w.Close();
-        return w.ToString();
+        var body = w.ToString();
+        var aliases = ReservedNames.Aliases.Where(a => Uses(body, a.Alias)).ToList();
+        // A sequence's ForInference is BlockSequence's extension method.
+        var staticImport = n.Stages.Any(s => s.Kind != StageKind.BigLittle) ? ReservedNames.StaticImport : null;
+        return new CodeWriter().GeneratedFileHeader(namespaceName, aliases, staticImport: staticImport) + body;
     }
+
+    /// <summary>Whether <paramref name="body"/> names <paramref name="alias"/> as an identifier of its own (not a member after a dot).</summary>
+    private static bool Uses(string body, string alias) =>
+        Regex.IsMatch(body, @"(?<![\w.])" + Regex.Escape(alias) + @"(?!\w)");
 
     private static void EmitConstants(CodeWriter w, NetworkDescription n)
     {
-        var bigLittle = n.Family == "big-little";
-        var grouped = n.Block != "bottleneck";
+        var bigLittle = n.Family == NetworkFamily.BigLittle;
+        var grouped = n.Block != BlockKind.Bottleneck;
         w.Line("public const string CanonicalName = " + String(n.Name) + ";");
-        w.Line("public const string Family = " + String(n.Family) + ";");
-        w.Line("public const string BlockType = " + String(n.Block) + ";");
+        w.Line("public const string Family = " + String(n.Family.Spelling()) + ";");
+        w.Line("public const string BlockType = " + String(n.Block.Spelling()) + ";");
         if (n.Depth != 0) w.Line("public const int Depth = " + Int(n.Depth) + ";");
         if (bigLittle)
         {
@@ -78,9 +87,10 @@ internal static class ModelEmitter
         w.Line("/// <summary>Each layer's output shape, parameters and multiply-adds at the declared input.</summary>");
         w.Line("public static IReadOnlyList<LayerSummary> LayerSummaries { get; } = " + SummaryEmitter.FactoryName + "();");
         w.Line();
-        w.Line("public static ModelInfo Info { get; } = new(CanonicalName, Family, BlockType, InputChannels, InputHeight, InputWidth,");
         var recipe = TrainingRecipe(n.Training).ToList();
-        w.Line("    Classes, TrainableParameters, MultiplyAdds, LayerSummaries, static () => new " + n.ClassName + "())" + (recipe.Count == 0 ? ";" : ""));
+        w.Wrapped("public static ModelInfo Info { get; } = new(",
+            ["CanonicalName", "Family", "BlockType", "InputChannels", "InputHeight", "InputWidth", "Classes", "TrainableParameters",
+                "MultiplyAdds", "LayerSummaries", "static () => new " + n.ClassName + "()"], recipe.Count == 0 ? ");" : ")");
         if (recipe.Count == 0) return;
         w.Line("{");
         w.Indent();
@@ -152,7 +162,8 @@ internal static class ModelEmitter
                     BlockList(w, stage.Little.Select(Bottleneck).ToList(), ",");
                     w.Line("littleChannels: " + Int(stage.LittleChannels) + ",");
                     w.Line("outChannels: " + Int(stage.Output.Channels) + ",");
-                    w.Line("fusion: " + Bottleneck(stage.Fusion[0]) + ");");
+                    var fusion = Bottleneck(stage.Fusion[0]);
+                    w.Wrapped("fusion: " + fusion.Opening, fusion.Arguments, "));");
                     w.Outdent();
                     break;
                 case StageKind.Scale:
@@ -170,25 +181,28 @@ internal static class ModelEmitter
     }
 
     /// <summary>A collection expression of blocks, one per line.</summary>
-    private static void BlockList(CodeWriter w, IReadOnlyList<string> blocks, string suffix)
+    private static void BlockList(CodeWriter w, IReadOnlyList<Call> blocks, string suffix)
     {
         w.Line("[");
         w.Indent();
-        foreach (var block in blocks) w.Line(block + ",");
+        foreach (var block in blocks) w.Wrapped(block.Opening, block.Arguments, "),");
         w.Outdent();
         w.Line("]" + suffix);
     }
 
     /// <summary>A constructor call with one block per line as its arguments.</summary>
-    private static void Sequence(CodeWriter w, string opening, IReadOnlyList<string> blocks)
+    private static void Sequence(CodeWriter w, string opening, IReadOnlyList<Call> blocks)
     {
         w.Line(opening);
         w.Indent();
-        for (var i = 0; i < blocks.Count; i++) w.Line(blocks[i] + (i < blocks.Count - 1 ? "," : ");"));
+        for (var i = 0; i < blocks.Count; i++) w.Wrapped(blocks[i].Opening, blocks[i].Arguments, i < blocks.Count - 1 ? ")," : "));");
         w.Outdent();
     }
 
-    private static string Bottleneck(BottleneckDescription b)
+    /// <summary>A constructor call not yet closed: its opening and its arguments, which the writer wraps.</summary>
+    private sealed record Call(string Opening, IReadOnlyList<string> Arguments);
+
+    private static Call Bottleneck(BottleneckDescription b)
     {
         var args = new List<string> { "inChannels: " + Int(b.InChannels), "midChannels: " + Int(b.MidChannels), "outChannels: " + Int(b.OutChannels) };
         if (b.Stride != 1) args.Add("stride: " + Int(b.Stride));
@@ -196,17 +210,21 @@ internal static class ModelEmitter
         if (Shortcut(b.Shortcut, b.InChannels, b.OutChannels, b.Stride) is { } shortcut) args.Add("downsample: " + shortcut);
         if (!b.LastRelu) args.Add("lastRelu: false");
         if (b.SeReduction > 0) args.Add("seReduction: " + Int(b.SeReduction));
-        return "new Bottleneck(" + string.Join(", ", args) + ")";
+        return new("new Bottleneck(", args);
     }
 
-    private static string ScaleBlock(ScaleBlockDescription b)
+    /// <summary>An SA block; its branches by name, the kernel spelled out only where it is not the default 3.</summary>
+    private static Call ScaleBlock(ScaleBlockDescription b)
     {
-        var branches = string.Join(", ", b.Branches.Select(r => "new(" + Int(r.Scale) + ", " + Int(r.Channels) + ", " + Int(r.Kernel) + ")"));
         var args = new List<string> { "inChannels: " + Int(b.InChannels), "planes: " + Int(b.Planes), "outChannels: " + Int(b.OutChannels) };
-        args.Add("branches: [" + branches + "]");
-        args.Add("stride: " + Int(b.Stride));
-        args.Add("downsample: " + (b.Projection ? Shortcut(ShortcutKind.Projection, b.InChannels, b.OutChannels, 1) : "null"));
-        return "new ScaleBlock(" + string.Join(", ", args) + ")";
+        if (b.Stride != 1) args.Add("stride: " + Int(b.Stride));
+        if (b.Projection) args.Add("downsample: " + Shortcut(ShortcutKind.Projection, b.InChannels, b.OutChannels, 1));
+        var branches = b.Branches.Select(r =>
+            "new(scale: " + Int(r.Scale) + ", channels: " + Int(r.Channels) + (r.Kernel != 3 ? ", kernel: " + Int(r.Kernel) : "") + ")").ToList();
+        branches[0] = "branches: [" + branches[0];
+        branches[branches.Count - 1] += "]";
+        args.AddRange(branches);
+        return new("new ScaleBlock(", args);
     }
 
     /// <summary>The factory call that builds the shortcut the description chose, or null for the identity.</summary>

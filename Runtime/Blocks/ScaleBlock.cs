@@ -22,8 +22,8 @@ public sealed partial class ScaleBlock : nn.Module<Tensor, Tensor>, IHasInferenc
 
     /// <param name="branches">The four branches in key order; one with 0 channels is absent but keeps its index.</param>
     /// <param name="downsample">The shortcut the network's rule chose for this block; null is the identity.</param>
-    public ScaleBlock(long inChannels, long planes, long outChannels, IReadOnlyList<ScaleBranch> branches, long stride,
-        Shortcut? downsample) : base(nameof(ScaleBlock))
+    public ScaleBlock(long inChannels, long planes, long outChannels, IReadOnlyList<ScaleBranch> branches, long stride = 1,
+        Shortcut? downsample = null) : base(nameof(ScaleBlock))
     {
         Stride = stride;
         Branches = branches;
@@ -71,11 +71,22 @@ public sealed partial class ScaleBlock : nn.Module<Tensor, Tensor>, IHasInferenc
 }
 
 /// <summary>
-/// One branch of an SA block as the generator worked it out: max-pool by <paramref name="Scale"/>, then a
-/// <paramref name="Kernel"/>-sized convolution to <paramref name="Channels"/> (0: the branch is absent).
+/// One branch of an SA block as the generator worked it out: max-pool by <see cref="Scale"/>, then a
+/// <see cref="Kernel"/>-sized convolution to <see cref="Channels"/> (0: the branch is absent).
 /// </summary>
-public sealed record ScaleBranch(long Scale, long Channels, long Kernel)
+public sealed record ScaleBranch
 {
+    public ScaleBranch(long scale, long channels, long kernel = 3)
+    {
+        Scale = scale;
+        Channels = channels;
+        Kernel = kernel;
+    }
+
+    public long Scale { get; }
+    public long Channels { get; }
+    public long Kernel { get; }
+
     /// <summary>The branch on the block's reduced map: pool, <paramref name="conv"/>, and back to the map's size.</summary>
     public Tensor Apply(Tensor reduced, nn.Module<Tensor, Tensor> conv)
     {

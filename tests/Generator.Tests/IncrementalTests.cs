@@ -70,7 +70,7 @@ public sealed class IncrementalTests
         var modified = Outputs(run, TrackingNames.Models).Where(o => o.Reason == IncrementalStepRunReason.Modified)
             .Select(o => ClassName(o.Value)).ToList();
         Assert.Equal(["ScaleNet50Light"], modified);
-        Assert.Contains("branches: [new(1, 31, 3), new(2, 8, 3), new(4, 10, 3), new(7, 16, 3)]", run.GeneratedSources.Single(s => s.HintName == "ScaleNet50Light.g.cs").SourceText.ToString());
+        Assert.Contains("branches: [new(scale: 1, channels: 31)", run.GeneratedSources.Single(s => s.HintName == "ScaleNet50Light.g.cs").SourceText.ToString());
     }
 
     [Fact]
