@@ -7,10 +7,7 @@ namespace Dsl.Trainer.Commands;
 /// <summary>The original script's flags (defaults that depend on the model are left null here).</summary>
 public sealed class TrainingFlags
 {
-    public const string DefaultModel = "bLResNet-Small";
-
-    public Option<string> Model { get; } = new("--model", "-m")
-    { Description = "canonical model name (see 'dsl list') or the path of its spec file", DefaultValueFactory = _ => DefaultModel };
+    public Option<string> Model { get; } = CliContext.ModelOption();
     public Option<string?> Data { get; } = new("--data")
     { Description = "fashion-mnist (default for 1x28x28 models), synthetic, or an ImageFolder root with train/ and val/" };
     public Option<int?> Epochs { get; } = new("--epochs") { Description = "epochs to train (the spec's training recipe; 110)" };
