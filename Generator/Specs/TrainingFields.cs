@@ -1,0 +1,52 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Dsl.Generator.Specs;
+
+/// <summary>
+/// One field of a spec's <c>training:</c> section: its key, its JSON type, its default as a spec spells it, what it
+/// sets, and the command-line flag that overrides it. The parser's keys, the trainer's flags and their help come from
+/// here; tests hold structures/schema.json, structures/README.md, docs/training.md and the runtime's
+/// <c>TrainingRecipe.Default</c> to it.
+/// </summary>
+/// <param name="Type">integer, number, or string for a choice among <paramref name="Choices"/>.</param>
+/// <param name="Flags">The flag that overrides the field, then its other spellings; empty where no flag does.</param>
+public sealed record TrainingField(string Key, string Type, string Default, string Help, IReadOnlyList<string> Flags,
+    IReadOnlyList<KeyValuePair<string, string>>? Choices = null)
+{
+    /// <summary>The help of the field's flag: what it sets, and that the spec's value (or the default) stands without it.</summary>
+    public string FlagHelp => Help + " (the spec's; " + Default + ")";
+}
+
+/// <summary>The fields of a spec's <c>training:</c> section, in the order a spec lists them.</summary>
+public static class TrainingFields
+{
+    public static readonly TrainingField Epochs = new("epochs", "integer", "110", "epochs to train", ["--epochs"]);
+    public static readonly TrainingField BatchSize = new("batch_size", "integer", "256", "mini-batch size", ["--batch-size", "-b"]);
+    public static readonly TrainingField LearningRate = new("learning_rate", "number", "0.1", "initial learning rate", ["--lr", "--learning-rate"]);
+    public static readonly TrainingField Momentum = new("momentum", "number", "0.9", "Nesterov momentum", ["--momentum"]);
+    public static readonly TrainingField WeightDecay = new("weight_decay", "number", "1e-4", "weight decay", ["--wd", "--weight-decay"]);
+    public static readonly TrainingField Schedule = new("schedule", "string", "cosine",
+        "cosine or step per epoch, or warmup-cosine per step", ["--lr-scheduler", "--lr_scheduler"], TrainingSpec.Schedules);
+    public static readonly TrainingField WarmupEpochs = new("warmup_epochs", "number", "1",
+        "linear warm-up of warmup-cosine, in epochs", ["--warmup-epochs"]);
+    public static readonly TrainingField LabelSmoothing = new("label_smoothing", "number", "0",
+        "label smoothing of the training loss", ["--label-smoothing"]);
+    public static readonly TrainingField Augmentation = new("augmentation", "string", "standard",
+        "training-time augmentation (strong for se-resnext blocks)", [], TrainingSpec.Augmentations);
+    public static readonly TrainingField CropPadding = new("crop_padding", "integer", "4",
+        "crop-flip: zero padding on each side before the random crop", []);
+    public static readonly TrainingField TestAugmentation = new("test_augmentation", "string", "none",
+        "evaluation: none, or flip to average each image's logits with its mirror image's", ["--test-augmentation"], TrainingSpec.TestAugmentations);
+    public static readonly TrainingField Precision = new("precision", "string", "fp32", "fp32, bf16 or auto", ["--precision"], TrainingSpec.Precisions);
+    public static readonly TrainingField MemoryFormat = new("memory_format", "string", "nchw", "nchw, nhwc or auto", ["--memory-format"],
+        TrainingSpec.MemoryFormats);
+
+    public static readonly IReadOnlyList<TrainingField> All =
+    [
+        Epochs, BatchSize, LearningRate, Momentum, WeightDecay, Schedule, WarmupEpochs, LabelSmoothing, Augmentation, CropPadding,
+        TestAugmentation, Precision, MemoryFormat,
+    ];
+
+    public static readonly IReadOnlyList<string> Keys = All.Select(f => f.Key).ToList();
+}
