@@ -11,9 +11,13 @@ namespace Dsl.Generator.Specs;
 /// </summary>
 /// <param name="Type">integer, number, or string for a choice among <paramref name="Choices"/>.</param>
 /// <param name="Flags">The flag that overrides the field, then its other spellings; empty where no flag does.</param>
+/// <param name="ChoiceType">The runtime enum whose members <paramref name="Choices"/> name.</param>
 public sealed record TrainingField(string Key, string Type, string Default, string Help, IReadOnlyList<string> Flags,
-    IReadOnlyList<KeyValuePair<string, string>>? Choices = null)
+    IReadOnlyList<KeyValuePair<string, string>>? Choices = null, string? ChoiceType = null)
 {
+    /// <summary>The field's member of the runtime's TrainingRecipe: the key in Pascal case ("label_smoothing": LabelSmoothing).</summary>
+    public string Member => string.Concat(Key.Split('_').Select(word => char.ToUpperInvariant(word[0]) + word.Substring(1)));
+
     /// <summary>The help of the field's flag: what it sets, and that the spec's value (or the default) stands without it.</summary>
     public string FlagHelp => Help + " (the spec's; " + Default + ")";
 }
@@ -27,20 +31,20 @@ public static class TrainingFields
     public static readonly TrainingField Momentum = new("momentum", "number", "0.9", "Nesterov momentum", ["--momentum"]);
     public static readonly TrainingField WeightDecay = new("weight_decay", "number", "1e-4", "weight decay", ["--wd", "--weight-decay"]);
     public static readonly TrainingField Schedule = new("schedule", "string", "cosine",
-        "cosine or step per epoch, or warmup-cosine per step", ["--lr-scheduler", "--lr_scheduler"], TrainingSpec.Schedules);
+        "cosine or step per epoch, or warmup-cosine per step", ["--lr-scheduler", "--lr_scheduler"], TrainingSpec.Schedules, "ScheduleKind");
     public static readonly TrainingField WarmupEpochs = new("warmup_epochs", "number", "1",
         "linear warm-up of warmup-cosine, in epochs", ["--warmup-epochs"]);
     public static readonly TrainingField LabelSmoothing = new("label_smoothing", "number", "0",
         "label smoothing of the training loss", ["--label-smoothing"]);
     public static readonly TrainingField Augmentation = new("augmentation", "string", "standard",
-        "training-time augmentation (strong for se-resnext blocks)", [], TrainingSpec.Augmentations);
+        "training-time augmentation (strong for se-resnext blocks)", [], TrainingSpec.Augmentations, "Augmentation");
     public static readonly TrainingField CropPadding = new("crop_padding", "integer", "4",
         "crop-flip: zero padding on each side before the random crop", []);
     public static readonly TrainingField TestAugmentation = new("test_augmentation", "string", "none",
-        "evaluation: none, or flip to average each image's logits with its mirror image's", ["--test-augmentation"], TrainingSpec.TestAugmentations);
-    public static readonly TrainingField Precision = new("precision", "string", "fp32", "fp32, bf16 or auto", ["--precision"], TrainingSpec.Precisions);
+        "evaluation: none, or flip to average each image's logits with its mirror image's", ["--test-augmentation"], TrainingSpec.TestAugmentations, "Augmentation");
+    public static readonly TrainingField Precision = new("precision", "string", "fp32", "fp32, bf16 or auto", ["--precision"], TrainingSpec.Precisions, "Precision");
     public static readonly TrainingField MemoryFormat = new("memory_format", "string", "nchw", "nchw, nhwc or auto", ["--memory-format"],
-        TrainingSpec.MemoryFormats);
+        TrainingSpec.MemoryFormats, "MemoryFormat");
 
     public static readonly IReadOnlyList<TrainingField> All =
     [
@@ -49,4 +53,6 @@ public static class TrainingFields
     ];
 
     public static readonly IReadOnlyList<string> Keys = All.Select(f => f.Key).ToList();
+
+    public static TrainingField Named(string key) => All.First(f => f.Key == key);
 }

@@ -39,10 +39,13 @@ public sealed class TrainingFieldTests
     public void TheRuntimesDefaultRecipeHasTheFieldsDefault(string key)
     {
         var field = Field(key);
-        var member = string.Concat(key.Split('_').Select(word => char.ToUpperInvariant(word[0]) + word[1..]));
-        var value = typeof(TrainingRecipe).GetProperty(member)!.GetValue(TrainingRecipe.Default)!;
+        var property = typeof(TrainingRecipe).GetProperty(field.Member)!;
+        var value = property.GetValue(TrainingRecipe.Default)!;
         if (field.Choices is { } choices)
+        {
+            Assert.Equal(field.ChoiceType, property.PropertyType.Name);
             Assert.Equal(choices.Single(c => c.Key == field.Default).Value, value.ToString());
+        }
         else
             Assert.Equal(double.Parse(field.Default, CultureInfo.InvariantCulture), Convert.ToDouble(value, CultureInfo.InvariantCulture));
     }
