@@ -56,16 +56,8 @@ public sealed record TrainingPlan(ModelInfo Model, TrainingRecipe Recipe, string
     /// <summary>The options of the training loop for this plan.</summary>
     public TrainingOptions Options(Device device, string? logFolder, Runtime.Distributed.DistributedEnvironment? ranks, bool syncBatchNorm) => new()
     {
-        Epochs = Recipe.Epochs,
-        LearningRate = Recipe.LearningRate,
-        Momentum = Recipe.Momentum,
-        WeightDecay = Recipe.WeightDecay,
-        Schedule = Recipe.CreateSchedule(),
-        LabelSmoothing = Recipe.LabelSmoothing,
-        TestAugmentation = Recipe.TestAugmentation,
+        Recipe = Recipe,
         Device = device,
-        Precision = Recipe.Precision,
-        MemoryFormat = Recipe.MemoryFormat,
         LogFolder = logFolder,
         Architecture = Model.Name,
         Distributed = ranks,
