@@ -31,6 +31,9 @@ public sealed class TrainingFieldTests
         {
             Assert.Equal(field.Type, property.GetProperty("type").GetString());
             Assert.Equal(double.Parse(field.Default, CultureInfo.InvariantCulture), @default.GetDouble());
+            var range = field.Range!;
+            Assert.Equal(range.Minimum, property.GetProperty(range.ExclusiveMinimum ? "exclusiveMinimum" : "minimum").GetDouble());
+            Assert.Equal(range.Maximum, property.GetProperty(range.ExclusiveMaximum ? "exclusiveMaximum" : "maximum").GetDouble());
         }
     }
 
