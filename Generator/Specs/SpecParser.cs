@@ -155,7 +155,7 @@ public sealed class SpecParser
             Report(DiagnosticCatalog.WrongType, node.Span, label, "a number", node.Describe());
             return null;
         }
-        if (value < min || value > max || (exclusiveMin && value == min) || (exclusiveMax && value == max))
+        if (!new TrainingRange(min, max, exclusiveMin, exclusiveMax).Contains(value))
         {
             Report(DiagnosticCatalog.OutOfRange, node.Span, label, scalar.Value, range);
             return null;

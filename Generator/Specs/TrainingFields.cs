@@ -35,6 +35,10 @@ public sealed record TrainingRange(double Minimum, double Maximum, bool Exclusiv
         (ExclusiveMinimum ? "greater than " : ExclusiveMaximum ? "at least " : "between ") + Number(Minimum)
         + (ExclusiveMaximum ? " and below " : ExclusiveMinimum ? " and at most " : " and ") + Number(Maximum);
 
+    /// <summary>Whether <paramref name="value"/> is not outside the range (NaN, which compares with nothing, is not).</summary>
+    public bool Contains(double value) =>
+        !(value < Minimum || value > Maximum || (ExclusiveMinimum && value == Minimum) || (ExclusiveMaximum && value == Maximum));
+
     private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
 }
 

@@ -41,8 +41,9 @@ public sealed record TrainingPlan(ModelInfo Model, TrainingRecipe Recipe, string
         };
 
         if (recipe.WarmupEpochs < 0) throw new UsageException($"{TrainingFields.WarmupEpochs.Flags[0]} cannot be negative");
-        if (recipe.LabelSmoothing is < 0 or >= 1)
-            throw new UsageException($"{TrainingFields.LabelSmoothing.Flags[0]} must be at least 0 and below 1, not {recipe.LabelSmoothing}");
+        var smoothing = TrainingFields.LabelSmoothing;
+        if (!smoothing.Range!.Contains(recipe.LabelSmoothing))
+            throw new UsageException($"{smoothing.Flags[0]} must be {smoothing.Range.Text}, not {recipe.LabelSmoothing}");
 
         var smallInput = Math.Max(model.InputHeight, model.InputWidth) <= 64;
         var data = parse.GetValue(flags.Data) ?? (smallInput && model.InputChannels == 1 ? DataSources.FashionMnistName : null)
