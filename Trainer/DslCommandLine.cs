@@ -14,27 +14,23 @@ using Spectre.Console;
 
 namespace Dsl.Trainer;
 
-/// <summary>The <c>dsl</c> command tree: train, eval, summary, list, bench (and check-reference where it is built in).</summary>
-public static partial class DslCommandLine
+/// <summary>The <c>dsl</c> command tree: train, eval, summary, list, bench, check-onednn (hidden) and check-reference.</summary>
+public static class DslCommandLine
 {
     public static RootCommand Create(IReadOnlyList<ModelInfo> catalog, IAnsiConsole console, TextWriter output, TextWriter error)
     {
-        var training = new TrainCommand(catalog, console, output, error);
-        var root = new RootCommand("Define, train and evaluate Big-Little Net and ScaleNet models")
+        var context = new CliContext(catalog, console, output, error);
+        return new RootCommand("Define, train and evaluate Big-Little Net and ScaleNet models")
         {
-            training.CreateTrain(),
-            training.CreateEval(),
-            SummaryCommand.Create(catalog, console),
-            ListCommand.Create(catalog, console),
-            new BenchCommand(catalog, output, error).Create(),
-            CheckOneDnnCommand.Create(catalog, output),
+            TrainCommand.Create(context),
+            EvalCommand.Create(context),
+            SummaryCommand.Create(context),
+            ListCommand.Create(context),
+            BenchCommand.Create(context),
+            CheckOneDnnCommand.Create(context),
+            CheckReferenceCommand.Create(context),
         };
-        AddCheckReference(root, catalog, console, output);
-        return root;
     }
-
-    /// <summary>Where the reference-comparison command joins the tree (Commands/CheckReferenceCommand.cs).</summary>
-    static partial void AddCheckReference(RootCommand root, IReadOnlyList<ModelInfo> catalog, IAnsiConsole console, TextWriter output);
 
     /// <summary>Parses and runs; known failures print one "error:" line instead of a stack trace.</summary>
     public static int Run(string[] args, IReadOnlyList<ModelInfo> catalog, IAnsiConsole console, TextWriter output, TextWriter error)

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using Dsl.Generator.Description;
 using Dsl.Generator.Naming;
+using Dsl.Generator.Specs;
 using static Dsl.Generator.Emit.Literals;
 
 namespace Dsl.Generator.Emit;
@@ -107,19 +108,11 @@ internal static class ModelEmitter
     /// <summary>The initializers of the spec's training recipe; the runtime's defaults stand for the rest.</summary>
     private static IEnumerable<string> TrainingRecipe(TrainingDescription t)
     {
-        if (t.Epochs is { } epochs) yield return "Epochs = " + Int(epochs);
-        if (t.BatchSize is { } batchSize) yield return "BatchSize = " + Int(batchSize);
-        if (t.LearningRate is { } learningRate) yield return "LearningRate = " + Double(learningRate);
-        if (t.Momentum is { } momentum) yield return "Momentum = " + Double(momentum);
-        if (t.WeightDecay is { } weightDecay) yield return "WeightDecay = " + Double(weightDecay);
-        if (t.Schedule is { } schedule) yield return "Schedule = ScheduleKind." + schedule;
-        if (t.WarmupEpochs is { } warmupEpochs) yield return "WarmupEpochs = " + Double(warmupEpochs);
-        if (t.LabelSmoothing is { } labelSmoothing) yield return "LabelSmoothing = " + Double(labelSmoothing);
-        if (t.Augmentation is { } augmentation) yield return "Augmentation = Augmentation." + augmentation;
-        if (t.CropPadding is { } cropPadding) yield return "CropPadding = " + Int(cropPadding);
-        if (t.TestAugmentation is { } testAugmentation) yield return "TestAugmentation = Augmentation." + testAugmentation;
-        if (t.Precision is { } precision) yield return "Precision = Precision." + precision;
-        if (t.MemoryFormat is { } memoryFormat) yield return "MemoryFormat = MemoryFormat." + memoryFormat;
+        foreach (var value in t.Values)
+        {
+            var field = TrainingFields.Named(value.Key);
+            yield return field.Member + " = " + (field.ChoiceType is { } type ? type + "." + value.Value : value.Value);
+        }
     }
 
     private static void EmitProperties(CodeWriter w, NetworkDescription n)

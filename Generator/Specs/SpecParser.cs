@@ -110,31 +110,41 @@ public sealed class SpecParser
             return null;
         }
         var t = Fields(mapping, TrainingSpec.Keys, "'training'");
-        var augmentation = Choice(t, "augmentation", "training.augmentation", TrainingSpec.Augmentations);
-        var cropPadding = Integer(t, "crop_padding", "training.crop_padding", 0, 1_024);
+        var augmentation = Choice(t, TrainingFields.Augmentation);
+        var cropPadding = Integer(t, TrainingFields.CropPadding);
         if (cropPadding is { } padding && augmentation is { } a && a.Value != TrainingSpec.CropFlip)
-            Report(DiagnosticCatalog.NotApplicable, padding.Span, "training.crop_padding", "augmentation '" + a.Value + "' (only to '" + TrainingSpec.CropFlip + "')");
-        var schedule = Choice(t, "schedule", "training.schedule", TrainingSpec.Schedules);
-        var warmup = Number(t, "warmup_epochs", "training.warmup_epochs", 0, 100_000, "between 0 and 100000");
+            Report(DiagnosticCatalog.NotApplicable, padding.Span, TrainingFields.CropPadding.Label, "augmentation '" + a.Value + "' (only to '" + TrainingSpec.CropFlip + "')");
+        var schedule = Choice(t, TrainingFields.Schedule);
+        var warmup = Number(t, TrainingFields.WarmupEpochs);
         if (warmup is { } w && schedule?.Value != TrainingSpec.WarmupCosine)
-            Report(DiagnosticCatalog.NotApplicable, w.Span, "training.warmup_epochs",
+            Report(DiagnosticCatalog.NotApplicable, w.Span, TrainingFields.WarmupEpochs.Label,
                 "schedule '" + (schedule?.Value ?? "cosine") + "' (only to '" + TrainingSpec.WarmupCosine + "')");
         return new TrainingSpec(
-            Integer(t, "epochs", "training.epochs", 1, 100_000),
-            Integer(t, "batch_size", "training.batch_size", 1, 1_000_000),
-            Number(t, "learning_rate", "training.learning_rate", 0, 100, "greater than 0 and at most 100", exclusiveMin: true),
-            Number(t, "momentum", "training.momentum", 0, 1, "at least 0 and below 1", exclusiveMax: true),
-            Number(t, "weight_decay", "training.weight_decay", 0, 1, "between 0 and 1"),
+            Integer(t, TrainingFields.Epochs),
+            Integer(t, TrainingFields.BatchSize),
+            Number(t, TrainingFields.LearningRate),
+            Number(t, TrainingFields.Momentum),
+            Number(t, TrainingFields.WeightDecay),
             schedule,
             warmup,
-            Number(t, "label_smoothing", "training.label_smoothing", 0, 1, "at least 0 and below 1", exclusiveMax: true),
+            Number(t, TrainingFields.LabelSmoothing),
             augmentation,
             cropPadding,
-            Choice(t, "test_augmentation", "training.test_augmentation", TrainingSpec.TestAugmentations),
-            Choice(t, "precision", "training.precision", TrainingSpec.Precisions),
-            Choice(t, "memory_format", "training.memory_format", TrainingSpec.MemoryFormats),
+            Choice(t, TrainingFields.TestAugmentation),
+            Choice(t, TrainingFields.Precision),
+            Choice(t, TrainingFields.MemoryFormat),
             mapping.Span);
     }
+
+    private Located<int>? Integer(Dictionary<string, SpecNode> fields, TrainingField field) =>
+        Integer(fields, field.Key, field.Label, (int)field.Range!.Minimum, (int)field.Range.Maximum);
+
+    private Located<double>? Number(Dictionary<string, SpecNode> fields, TrainingField field) =>
+        Number(fields, field.Key, field.Label, field.Range!.Minimum, field.Range.Maximum, field.Range.Text,
+            field.Range.ExclusiveMinimum, field.Range.ExclusiveMaximum);
+
+    private Located<string>? Choice(Dictionary<string, SpecNode> fields, TrainingField field) =>
+        Choice(fields, field.Key, field.Label, field.Choices!);
 
     private Located<double>? Number(Dictionary<string, SpecNode> fields, string key, string label, double min, double max, string range,
         bool exclusiveMin = false, bool exclusiveMax = false)
@@ -145,7 +155,7 @@ public sealed class SpecParser
             Report(DiagnosticCatalog.WrongType, node.Span, label, "a number", node.Describe());
             return null;
         }
-        if (value < min || value > max || (exclusiveMin && value == min) || (exclusiveMax && value == max))
+        if (!new TrainingRange(min, max, exclusiveMin, exclusiveMax).Contains(value))
         {
             Report(DiagnosticCatalog.OutOfRange, node.Span, label, scalar.Value, range);
             return null;

@@ -23,11 +23,8 @@ public sealed record TrainingSpec(
     Located<string>? MemoryFormat,
     SourceSpan Span)
 {
-    public static readonly IReadOnlyList<string> Keys =
-    [
-        "epochs", "batch_size", "learning_rate", "momentum", "weight_decay", "schedule", "warmup_epochs", "label_smoothing",
-        "augmentation", "crop_padding", "test_augmentation", "precision", "memory_format",
-    ];
+    /// <summary>The section's keys (<see cref="TrainingFields"/>).</summary>
+    public static IReadOnlyList<string> Keys => TrainingFields.Keys;
 
     /// <summary>Each choice's spelling in a spec and the runtime enum member it stands for.</summary>
     public static readonly IReadOnlyList<KeyValuePair<string, string>> Schedules =

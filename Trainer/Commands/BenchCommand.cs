@@ -9,7 +9,6 @@ using Dsl.Runtime.Compute;
 using Dsl.Runtime.Models;
 using Dsl.Runtime.Training;
 using Dsl.Trainer.Platform;
-using Dsl.Trainer.Models;
 using Dsl.Trainer.Setup;
 
 namespace Dsl.Trainer.Commands;
@@ -21,12 +20,12 @@ public sealed record BenchResult(string Model, string Mode, int Batch, string Pr
 /// <c>dsl bench</c>: the median time of a batch after warm-up, in evaluation (the generated inference form) and in training
 /// (a full SGD step under the precision policy), for one model or several side by side, on synthetic images.
 /// </summary>
-public sealed class BenchCommand(IReadOnlyList<ModelInfo> catalog, TextWriter output, TextWriter error)
+public sealed class BenchCommand
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private readonly Option<string[]> models = new("--model", "-m")
-    { Description = "model name or spec file; repeat to compare models", DefaultValueFactory = _ => [TrainingFlags.DefaultModel] };
+    { Description = "model name or spec file; repeat to compare models", DefaultValueFactory = _ => [CliContext.DefaultModel] };
     private readonly Option<int> batch = new("--batch", "-b") { Description = "images per batch", DefaultValueFactory = _ => 32 };
     private readonly Option<int?> inputSize = new("--input-size") { Description = "input side in pixels (the model's)" };
     private readonly Option<string> precision = new("--precision") { Description = "fp32, bf16 or auto (bf16 where the hardware runs it natively)", DefaultValueFactory = _ => "auto" };
@@ -38,7 +37,13 @@ public sealed class BenchCommand(IReadOnlyList<ModelInfo> catalog, TextWriter ou
     private readonly Option<int?> threads = new("--threads") { Description = "libtorch compute threads (all cores)" };
     private readonly Option<bool> json = new("--json") { Description = "one JSON object per measurement and nothing else" };
 
-    public Command Create()
+    private readonly CliContext context;
+
+    private BenchCommand(CliContext context) => this.context = context;
+
+    public static Command Create(CliContext context) => new BenchCommand(context).Build();
+
+    private Command Build()
     {
         precision.AcceptOnlyFromAmong([.. TrainingSpec.Precisions.Select(c => c.Key)]);
         memoryFormat.AcceptOnlyFromAmong([.. TrainingSpec.MemoryFormats.Select(c => c.Key)]);
@@ -67,10 +72,10 @@ public sealed class BenchCommand(IReadOnlyList<ModelInfo> catalog, TextWriter ou
             TrainingFlags.ParseChoice<MemoryFormat>(parse.GetValue(memoryFormat)!, TrainingSpec.MemoryFormats),
             parse.GetValue(warmUp), parse.GetValue(repeats), parse.GetValue(json));
         // Resolve every name first, so that a typo in the last one fails before minutes of timing.
-        var entries = parse.GetValue(models)!.Select(name => (Name: name, Info: ModelResolver.Resolve(name, catalog))).ToList();
+        var entries = parse.GetValue(models)!.Select(name => (Name: name, Info: context.ResolveModel(name))).ToList();
         // Not on the output, which --json keeps to one object per line; each line once.
-        error.WriteLine(TorchRuntime.Summary);
-        if (PrecisionPolicy.Resolve(settings.Precision, CPU).Warning is { } slower) error.WriteLine("warning: " + slower);
+        context.Error.WriteLine(TorchRuntime.Summary);
+        if (PrecisionPolicy.Resolve(settings.Precision, CPU).Warning is { } slower) context.Error.WriteLine("warning: " + slower);
         string? said = null;
         foreach (var (name, entry) in entries)
         {
@@ -78,7 +83,7 @@ public sealed class BenchCommand(IReadOnlyList<ModelInfo> catalog, TextWriter ou
             long[] shape = [batchSize, entry.InputChannels, size, size];
             var line = OneDnnAdmission.Decide(name, entry, size, batchSize, settings.Precision, settings.MemoryFormat, CPU)
                 ?? (OneDnn.Notice is { } notice ? "warning: " + notice : null);
-            if (line is not null && line != said) error.WriteLine(said = line);
+            if (line is not null && line != said) context.Error.WriteLine(said = line);
             foreach (var which in modes) Print(which == "eval" ? Eval(entry, shape, settings) : Train(entry, shape, settings), settings.Json);
         }
         return 0;
@@ -122,11 +127,11 @@ public sealed class BenchCommand(IReadOnlyList<ModelInfo> catalog, TextWriter ou
     private void Note(Settings settings, params string[] lines)
     {
         if (settings.Json) return;
-        foreach (var line in lines) output.WriteLine("  " + line);
+        foreach (var line in lines) context.Output.WriteLine("  " + line);
     }
 
     private void Print(BenchResult r, bool asJson) =>
-        output.WriteLine(asJson
+        context.Output.WriteLine(asJson
             ? JsonSerializer.Serialize(r, Json)
             : string.Format(CultureInfo.InvariantCulture, "{0}  {1}  batch {2}  {3} {4}  {5:F2} ms/batch  {6:F1} images/s",
                 r.Model, r.Mode, r.Batch, r.Precision, r.MemoryFormat, r.MsPerBatch, r.ImagesPerS));

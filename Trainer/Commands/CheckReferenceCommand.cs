@@ -17,12 +17,12 @@ public static class CheckReferenceCommand
     /// <summary>The pass criterion of the reference files: ||y - ref|| / ||ref||.</summary>
     public const double Tolerance = 1e-4;
 
-    public static Command Create(TextWriter output)
+    public static Command Create(CliContext context)
     {
         var files = new Argument<string[]>("files") { Arity = ArgumentArity.OneOrMore, Description = "reference JSON files" };
         var command = new Command("check-reference", "Compare generated models with reference outputs of the original code");
         command.Arguments.Add(files);
-        command.SetAction(result => Run(result.GetValue(files) ?? [], output));
+        command.SetAction(result => Run(result.GetValue(files) ?? [], context.Output));
         return command;
     }
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Dsl.Runtime.Models;
 using Spectre.Console;
 
 namespace Dsl.Trainer.Commands;
@@ -8,16 +7,16 @@ namespace Dsl.Trainer.Commands;
 /// <summary><c>dsl list</c>: the catalog as a table.</summary>
 public static class ListCommand
 {
-    public static Command Create(IReadOnlyList<ModelInfo> catalog, IAnsiConsole console)
+    public static Command Create(CliContext context)
     {
         var command = new Command("list", "list the models the catalog can build");
         command.SetAction(_ =>
         {
             var table = new Table().AddColumns("model", "family", "input", "classes", "parameters", "MACs");
-            foreach (var m in catalog)
+            foreach (var m in context.Catalog)
                 table.AddRow(Markup.Escape(m.Name), Markup.Escape(m.Family), $"{m.InputChannels}x{m.InputHeight}x{m.InputWidth}",
                     m.Classes.ToString(CultureInfo.InvariantCulture), Format.Count(m.ParameterCount), Format.Count(m.MultiplyAdds));
-            console.Write(table);
+            context.Console.Write(table);
             return 0;
         });
         return command;

@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Dsl.Runtime.Models;
-using Dsl.Trainer.Models;
 using Spectre.Console;
 
 namespace Dsl.Trainer.Commands;
@@ -9,16 +7,17 @@ namespace Dsl.Trainer.Commands;
 /// <summary><c>dsl summary [--model] MODEL</c>: every layer with its output shape, parameters and multiply-adds, and totals.</summary>
 public static class SummaryCommand
 {
-    public static Command Create(IReadOnlyList<ModelInfo> catalog, IAnsiConsole console)
+    public static Command Create(CliContext context)
     {
-        var option = new TrainingFlags().Model;
+        var console = context.Console;
+        var option = CliContext.ModelOption();
         var positional = new Argument<string?>("model") { Description = "the same as --model", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("summary", "print a model's layer table") { option, positional };
         command.SetAction(parse =>
         {
             var named = parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option) : null;
             if (named is not null && parse.GetValue(positional) is not null) throw new UsageException("give the model once: MODEL or --model MODEL");
-            var entry = ModelResolver.Resolve(named ?? parse.GetValue(positional) ?? TrainingFlags.DefaultModel, catalog);
+            var entry = context.ResolveModel(named ?? parse.GetValue(positional) ?? CliContext.DefaultModel);
             var table = new Table().AddColumns("layer", "kind", "output shape", "parameters", "MACs");
             foreach (var layer in entry.Layers)
                 table.AddRow(Markup.Escape(layer.Name), Markup.Escape(layer.Kind), string.Join("x", layer.OutputShape),

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
 using Dsl.Runtime.Platform;
 using TrainingSpec = Dsl.Generator.Specs.TrainingSpec;
 using Dsl.Runtime;
@@ -11,47 +10,63 @@ using Dsl.Runtime.Compute;
 using Dsl.Runtime.Models;
 using Dsl.Runtime.Training;
 using Dsl.Trainer.Platform;
-using Dsl.Trainer.Models;
 using Dsl.Trainer.Progress;
 using Dsl.Trainer.Setup;
-using Spectre.Console;
 
 namespace Dsl.Trainer.Commands;
 
-/// <summary><c>dsl train</c> and <c>dsl eval</c>: the original script's train / evaluate flow.</summary>
-public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole console, TextWriter output, TextWriter error)
+/// <summary><c>dsl train</c>: the original script's train flow (or, with --evaluate, its evaluation).</summary>
+public static class TrainCommand
 {
-    public Command CreateTrain()
+    public static Command Create(CliContext context) =>
+        TrainingRun.CreateCommand(context, "train", "train a model (default: bLResNet-Small on Fashion-MNIST)",
+            (flags, parse) => parse.GetValue(flags.Evaluate));
+}
+
+/// <summary><c>dsl eval</c>: a model's weights evaluated on the validation set.</summary>
+public static class EvalCommand
+{
+    public static Command Create(CliContext context) =>
+        TrainingRun.CreateCommand(context, "eval", "evaluate a model's weights on the validation set", (_, _) => true);
+}
+
+/// <summary>
+/// One run of <c>train</c> or <c>eval</c>, in the order it happens: launch the ranks, resolve the plan, admit oneDNN,
+/// set threads and seed, build the data, load the weights, then train or evaluate, and report.
+/// </summary>
+internal sealed class TrainingRun(CliContext context, TrainingFlags flags, ParseResult parse)
+{
+    /// <summary>What the run resolved before it touches data: the model, the plan, the device, and the writer of this rank.</summary>
+    private sealed record RunSetup(ModelInfo Entry, TrainingPlan Plan, Device Device, DistributedEnvironment? Ranks, TextWriter Output)
+    {
+        public bool IsMaster => Ranks is null || Ranks.IsMaster;
+    }
+
+    public static Command CreateCommand(CliContext context, string name, string description, Func<TrainingFlags, ParseResult, bool> evaluateOnly)
     {
         var flags = new TrainingFlags();
-        var command = new Command("train", "train a model (default: bLResNet-Small on Fashion-MNIST)");
+        var command = new Command(name, description);
         foreach (var option in flags.All) command.Add(option);
-        command.SetAction(parse => Run(flags, parse, evaluateOnly: parse.GetValue(flags.Evaluate)));
+        command.SetAction(parse => new TrainingRun(context, flags, parse).Launch(evaluateOnly(flags, parse)));
         return command;
     }
 
-    public Command CreateEval()
-    {
-        var flags = new TrainingFlags();
-        var command = new Command("eval", "evaluate a model's weights on the validation set");
-        foreach (var option in flags.All) command.Add(option);
-        command.SetAction(parse => Run(flags, parse, evaluateOnly: true));
-        return command;
-    }
+    private T Get<T>(Option<T> option) => parse.GetValue(option)!;
 
-    private int Run(TrainingFlags flags, ParseResult parse, bool evaluateOnly)
+    /// <summary>Starts the ranks of --nproc through the launcher, or runs this process's rank (or the only one).</summary>
+    private int Launch(bool evaluateOnly)
     {
-        var nproc = TrainingFlags.Positive(parse.GetValue(flags.Nproc), "--nproc");
+        var nproc = TrainingFlags.Positive(Get(flags.Nproc), "--nproc");
         if (nproc > 1 && evaluateOnly) throw new UsageException("--nproc applies to training; evaluate in one process");
         // The launcher re-runs this same command line in every rank; a rank sees WORLD_SIZE and trains. A wrong model,
         // spec or flag is reported once, here, rather than by every rank.
         if (nproc > 1 && !DistributedEnvironment.IsLaunched)
         {
-            var plan = TrainingPlan.Resolve(ModelResolver.Resolve(parse.GetValue(flags.Model)!, catalog), flags, parse);
+            var plan = ResolvePlan();
             // Decided once for all ranks, which inherit the decision.
-            if (AdmitOneDnn(flags, parse, plan, SelectDevice(parse.GetValue(flags.Device)!, parse.GetValue(flags.Gpu))) is { } admission)
+            if (AdmitOneDnn(plan, SelectDevice()) is { } admission)
             {
-                output.WriteLine(admission);
+                context.Output.WriteLine(admission);
                 if (OneDnn.Enabled) Environment.SetEnvironmentVariable(OneDnn.Variable, "on");
             }
             return LocalLauncher.Run(nproc, Environment.GetCommandLineArgs()[1..]);
@@ -60,63 +75,87 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
         try
         {
             // Rank 0 alone reports, logs and saves.
-            return Run(flags, parse, evaluateOnly, ranks, ranks is null || ranks.IsMaster ? output : TextWriter.Null);
+            return Run(evaluateOnly, ranks, ranks is null || ranks.IsMaster ? context.Output : TextWriter.Null);
         }
         catch (Exception e) when (ranks is not null)
         {
             // Disposing the ranks would wait in MPI's shutdown for peers that wait for this rank in their next
             // collective: the job would hang. Say what failed, then end every rank.
-            foreach (var line in DslCommandLine.Describe(e) ?? [e.ToString()]) error.WriteLine(line);
-            error.Flush();
+            foreach (var line in DslCommandLine.Describe(e) ?? [e.ToString()]) context.Error.WriteLine(line);
+            context.Error.Flush();
             ranks.Abort(1);
             throw;
         }
     }
 
-    private int Run(TrainingFlags flags, ParseResult parse, bool evaluateOnly, DistributedEnvironment? ranks, TextWriter output)
+    private int Run(bool evaluateOnly, DistributedEnvironment? ranks, TextWriter output)
     {
-        var isMaster = ranks is null || ranks.IsMaster;
-        var entry = ModelResolver.Resolve(parse.GetValue(flags.Model)!, catalog);
-        var plan = TrainingPlan.Resolve(entry, flags, parse);
-        var device = SelectDevice(parse.GetValue(flags.Device)!, parse.GetValue(flags.Gpu));
-        var seed = parse.GetValue(flags.Seed);
-        var strict = parse.GetValue(flags.Strict);
+        var setup = Prepare(ranks, output);
+        var data = BuildData(setup);
+        using var model = LoadWeights(setup);
+        return evaluateOnly ? Evaluate(setup, model, data) : Train(setup, model, data);
+    }
+
+    private TrainingPlan ResolvePlan() => TrainingPlan.Resolve(context.ResolveModel(Get(flags.Model)), flags, parse);
+
+    private Device SelectDevice() => CliContext.SelectDevice(Get(flags.Device), parse.GetValue(flags.Gpu));
+
+    private string? AdmitOneDnn(TrainingPlan plan, Device device) =>
+        OneDnnAdmission.Decide(Get(flags.Model), plan.Model, plan.InputSize, plan.Recipe.BatchSize, plan.Recipe.Precision,
+            plan.Recipe.MemoryFormat, device);
+
+    /// <summary>Resolves the plan and the device, loads libtorch, admits oneDNN, and sets the threads and the seed.</summary>
+    private RunSetup Prepare(DistributedEnvironment? ranks, TextWriter output)
+    {
+        var plan = ResolvePlan();
+        var setup = new RunSetup(plan.Model, plan, SelectDevice(), ranks, output);
         TorchRuntime.EnsureLoaded();
         // A launched rank inherits the launcher's decision.
-        if (ranks is null && AdmitOneDnn(flags, parse, plan, device) is { } admission) output.WriteLine(admission);
+        if (ranks is null && AdmitOneDnn(plan, setup.Device) is { } admission) output.WriteLine(admission);
         output.WriteLine(TorchRuntime.Summary);
         if (OneDnn.Notice is { } notice) output.WriteLine("warning: " + notice);
         // Ranks on one machine share its cores.
-        set_num_threads(TrainingFlags.Positive(parse.GetValue(flags.Threads) ?? Math.Max(1, Environment.ProcessorCount / (ranks?.WorldSize ?? 1)), "--threads"));
-        manual_seed(unchecked((long)seed));
+        var threads = parse.GetValue(flags.Threads) ?? Math.Max(1, Environment.ProcessorCount / (ranks?.WorldSize ?? 1));
+        set_num_threads(TrainingFlags.Positive(threads, "--threads"));
+        manual_seed(unchecked((long)Get(flags.Seed)));
+        return setup;
+    }
 
-        var data = DataSources.Create(plan, seed, strict);
+    private DataSources BuildData(RunSetup setup)
+    {
+        var (entry, output) = (setup.Entry, setup.Output);
+        var data = DataSources.Create(setup.Plan, Get(flags.Seed), Get(flags.Strict));
         output.WriteLine($"{entry.Name}: {Format.Count(entry.ParameterCount)} parameters, {Format.Count(entry.MultiplyAdds)} MACs; {data.Description}");
         data.Train.SkippedSample += e => output.WriteLine($"warning: skipped {e.Message}");
         if (!ReferenceEquals(data.Train, data.Validation)) data.Validation.SkippedSample += e => output.WriteLine($"warning: skipped {e.Message}");
+        return data;
+    }
 
-        using var model = entry.Create();
-        var weights = parse.GetValue(flags.Weights);
-        if (weights is not null)
+    /// <summary>The model, with the weights of --weights where given.</summary>
+    private nn.Module<Tensor, Tensor> LoadWeights(RunSetup setup)
+    {
+        var model = setup.Entry.Create();
+        if (parse.GetValue(flags.Weights) is not { } weights) return model;
+        try
         {
-            var report = WeightsLoader.Load(model, weights, strict);
-            if (!report.IsExact) output.WriteLine($"warning: weights '{weights}' did not match exactly: {report}");
+            var report = WeightsLoader.Load(model, weights, Get(flags.Strict));
+            if (!report.IsExact) setup.Output.WriteLine($"warning: weights '{weights}' did not match exactly: {report}");
+            return model;
         }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
 
-        if (evaluateOnly) return Evaluate(model, data, device, plan.InputSize, plan.Recipe);
-
-        var logFolder = parse.GetValue(flags.LogDir) is { } logDir && isMaster ? Path.Combine(logDir, entry.Name) : null;
-        var options = plan.Options(device, logFolder, ranks, parse.GetValue(flags.SyncBatchNorm));
+    private int Train(RunSetup setup, nn.Module<Tensor, Tensor> model, DataSources data)
+    {
+        var (entry, plan, output) = (setup.Entry, setup.Plan, setup.Output);
+        var logFolder = parse.GetValue(flags.LogDir) is { } logDir && setup.IsMaster ? Path.Combine(logDir, entry.Name) : null;
+        var options = plan.Options(setup.Device, logFolder, setup.Ranks, Get(flags.SyncBatchNorm));
         var resume = ResumePath(parse.GetValue(flags.Resume));
-        output.WriteLine(string.Format(CultureInfo.InvariantCulture,
-            "Training {0} epochs, batch {1}, SGD Nesterov lr {2} momentum {3} wd {4}, {5} schedule{12}, {6} augmentation{13}{14}, {7} precision, {8} memory format, {9} compute threads, {10} data workers{11}",
-            options.Epochs, plan.Recipe.BatchSize, options.LearningRate, options.Momentum, options.WeightDecay, options.EffectiveSchedule.Name,
-            TrainingFlags.Word(plan.Recipe.Augmentation, TrainingSpec.Augmentations), TrainingFlags.Word(options.Precision, TrainingSpec.Precisions),
-            TrainingFlags.Word(options.MemoryFormat, TrainingSpec.MemoryFormats),
-            get_num_threads(), plan.Workers, logFolder is null ? "" : $", logging to {logFolder}",
-            options.EffectiveSchedule is WarmupCosineSchedule warmup ? FormattableString.Invariant($" ({warmup.WarmupEpochs} warm-up epochs)") : "",
-            options.LabelSmoothing > 0 ? FormattableString.Invariant($", label smoothing {options.LabelSmoothing}") : "",
-            options.TestAugmentation == Augmentation.Flip ? ", flip-averaged evaluation" : ""));
+        output.WriteLine(Describe(options, plan, logFolder));
 
         using var log = logFolder is null ? null : new TrainingLogWriter(logFolder, append: resume is not null,
             [$"Arguments: {string.Join(' ', parse.Tokens.Select(t => t.Value))}", $"Model: {entry.Name} ({entry.Family}), {entry.ParameterCount} parameters, {entry.MultiplyAdds} MACs"]);
@@ -132,21 +171,8 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
         {
             var loop = (ITrainingObserver display) => new TrainingLoop(model, data.Train, data.Validation, options,
                 log is null ? display : new CompositeObserver(display, log)).Run(resume, cancel.Token);
-            var result = IsLiveTerminal() ? LiveProgress.Run(console, loop) : loop(new PlainProgress(output));
-            var last = result.LastEpoch?.Validation;
-            if (last is not null)
-            {
-                var what = plan.Data.StartsWith(DataSources.FashionMnistName, StringComparison.Ordinal) ? "Test" : "Validation";
-                output.WriteLine(string.Format(CultureInfo.InvariantCulture,
-                    "{0} accuracy: {1:F2}% top-1, {2:F2}% top-5 on {3} images (best top-1 {4:F2}%), {5} epochs in {6:F1} min",
-                    what, last.Top1, last.Top5, last.Samples, result.BestTop1, result.EpochsRun, clock.Elapsed.TotalMinutes));
-            }
-            else
-            {
-                output.WriteLine($"Nothing to train: the checkpoint has already finished {options.Epochs} epochs");
-            }
-            if (data.Train.SkippedCount > 0 || data.Validation.SkippedCount > 0)
-                output.WriteLine($"warning: {data.Train.SkippedCount + data.Validation.SkippedCount} corrupt image(s) were skipped");
+            var result = IsLiveTerminal() ? LiveProgress.Run(context.Console, loop) : loop(new PlainProgress(output));
+            Report(output, plan, options, data, result, clock.Elapsed);
             return 0;
         }
         catch (OperationCanceledException)
@@ -162,10 +188,50 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
         }
     }
 
+    /// <summary>The line that says what the training will do.</summary>
+    private static string Describe(TrainingOptions options, TrainingPlan plan, string? logFolder)
+    {
+        var schedule = options.EffectiveSchedule;
+        string?[] parts =
+        [
+            Invariant($"Training {options.Epochs} epochs"),
+            Invariant($"batch {plan.Recipe.BatchSize}"),
+            Invariant($"SGD Nesterov lr {options.LearningRate} momentum {options.Momentum} wd {options.WeightDecay}"),
+            $"{schedule.Name} schedule" + (schedule is WarmupCosineSchedule warmup ? Invariant($" ({warmup.WarmupEpochs} warm-up epochs)") : ""),
+            $"{TrainingFlags.Word(plan.Recipe.Augmentation, TrainingSpec.Augmentations)} augmentation",
+            options.LabelSmoothing > 0 ? Invariant($"label smoothing {options.LabelSmoothing}") : null,
+            options.TestAugmentation == Augmentation.Flip ? "flip-averaged evaluation" : null,
+            $"{TrainingFlags.Word(options.Precision, TrainingSpec.Precisions)} precision",
+            $"{TrainingFlags.Word(options.MemoryFormat, TrainingSpec.MemoryFormats)} memory format",
+            Invariant($"{get_num_threads()} compute threads"),
+            Invariant($"{plan.Workers} data workers"),
+            logFolder is null ? null : $"logging to {logFolder}",
+        ];
+        return string.Join(", ", parts.OfType<string>());
+    }
+
+    /// <summary>The final accuracy (or why nothing was trained) and the count of skipped images.</summary>
+    private static void Report(TextWriter output, TrainingPlan plan, TrainingOptions options, DataSources data, TrainingResult result, TimeSpan elapsed)
+    {
+        if (result.LastEpoch?.Validation is { } last)
+        {
+            var what = plan.Data.StartsWith(DataSources.FashionMnistName, StringComparison.Ordinal) ? "Test" : "Validation";
+            output.WriteLine(Invariant($"{what} accuracy: {last.Top1:F2}% top-1, {last.Top5:F2}% top-5 on {last.Samples} images (best top-1 {result.BestTop1:F2}%), ")
+                + Invariant($"{result.EpochsRun} epochs in {elapsed.TotalMinutes:F1} min"));
+        }
+        else
+        {
+            output.WriteLine($"Nothing to train: the checkpoint has already finished {options.Epochs} epochs");
+        }
+        if (data.Train.SkippedCount > 0 || data.Validation.SkippedCount > 0)
+            output.WriteLine($"warning: {data.Train.SkippedCount + data.Validation.SkippedCount} corrupt image(s) were skipped");
+    }
+
     /// <summary>Evaluates the model's generated inference form (batch norm folded, the asked precision and layout); a model
     /// without one is evaluated as it is, under the training precision policy, NHWC when asked. Both see the recipe's test augmentation.</summary>
-    private int Evaluate(nn.Module<Tensor, Tensor> model, DataSources data, Device device, int inputSize, TrainingRecipe recipe)
+    private int Evaluate(RunSetup setup, nn.Module<Tensor, Tensor> model, DataSources data)
     {
+        var (device, recipe, output) = (setup.Device, setup.Plan.Recipe, setup.Output);
         var (precision, memoryFormat) = (recipe.Precision, recipe.MemoryFormat);
         if (device.type != DeviceType.CPU) model.to(device);
         model.eval();
@@ -189,40 +255,12 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
             metrics = Evaluator.Evaluate(model, data.Validation, device, channelsLast, PrecisionPolicy.Resolve(precision, device),
                 testAugmentation: recipe.TestAugmentation);
         }
-        output.WriteLine(LogLines.Evaluation(inputSize, metrics));
+        output.WriteLine(LogLines.Evaluation(setup.Plan.InputSize, metrics));
         return 0;
     }
 
-    private static string? AdmitOneDnn(TrainingFlags flags, ParseResult parse, TrainingPlan plan, Device device) =>
-        OneDnnAdmission.Decide(parse.GetValue(flags.Model)!, plan.Model, plan.InputSize, plan.Recipe.BatchSize, plan.Recipe.Precision,
-            plan.Recipe.MemoryFormat, device);
-
     private bool IsLiveTerminal() =>
-        ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && console.Profile.Capabilities.Interactive;
-
-    private static Device SelectDevice(string device, string? gpus)
-    {
-        if (gpus is null) return ParseDevice(device);
-        var ids = gpus.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (ids.Length == 0 || ids.Any(id => !int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
-            throw new UsageException($"--gpu '{gpus}' is not a list of GPU numbers such as 0,1");
-        // As the original: the listed GPUs become CUDA's visible devices, numbered from 0.
-        Environment.SetEnvironmentVariable("CUDA_VISIBLE_DEVICES", string.Join(',', ids));
-        return ParseDevice("cuda:0");
-    }
-
-    private static Device ParseDevice(string text)
-    {
-        Device device;
-        try
-        {
-            device = torch.device(text);
-        }
-        catch (ArgumentException e) { throw new UsageException($"--device '{text}': {e.Message}"); }
-        if (device.type == DeviceType.CUDA && !cuda.is_available())
-            throw new UsageException($"--device '{text}': CUDA is not available in this build (build with -p:DslTorchBackend=cuda on a CUDA machine)");
-        return device;
-    }
+        ReferenceEquals(context.Output, Console.Out) && !Console.IsOutputRedirected && context.Console.Profile.Capabilities.Interactive;
 
     private static string? ResumePath(string? resume)
     {
@@ -231,4 +269,6 @@ public sealed class TrainCommand(IReadOnlyList<ModelInfo> catalog, IAnsiConsole 
         if (!File.Exists(path)) throw new UsageException($"checkpoint '{path}' does not exist");
         return path;
     }
+
+    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 }

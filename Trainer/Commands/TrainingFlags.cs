@@ -7,23 +7,18 @@ namespace Dsl.Trainer.Commands;
 /// <summary>The original script's flags (defaults that depend on the model are left null here).</summary>
 public sealed class TrainingFlags
 {
-    public const string DefaultModel = "bLResNet-Small";
-
-    public Option<string> Model { get; } = new("--model", "-m")
-    { Description = "canonical model name (see 'dsl list') or the path of its spec file", DefaultValueFactory = _ => DefaultModel };
+    public Option<string> Model { get; } = CliContext.ModelOption();
     public Option<string?> Data { get; } = new("--data")
     { Description = "fashion-mnist (default for 1x28x28 models), synthetic, or an ImageFolder root with train/ and val/" };
-    public Option<int?> Epochs { get; } = new("--epochs") { Description = "epochs to train (the spec's training recipe; 110)" };
-    public Option<int?> BatchSize { get; } = new("--batch-size", "-b") { Description = "mini-batch size (the spec's; 256)" };
-    public Option<double?> LearningRate { get; } = new("--lr", "--learning-rate") { Description = "initial learning rate (the spec's; 0.1)" };
-    public Option<string?> Scheduler { get; } = new("--lr-scheduler", "--lr_scheduler")
-    { Description = "cosine or step per epoch, or warmup-cosine per step (the spec's; cosine)" };
-    public Option<double?> WarmupEpochs { get; } = new("--warmup-epochs") { Description = "linear warm-up of warmup-cosine, in epochs (the spec's; 1)" };
-    public Option<double?> LabelSmoothing { get; } = new("--label-smoothing") { Description = "label smoothing of the training loss (the spec's; 0)" };
-    public Option<double?> Momentum { get; } = new("--momentum") { Description = "Nesterov momentum (the spec's; 0.9)" };
-    public Option<double?> WeightDecay { get; } = new("--wd", "--weight-decay") { Description = "weight decay (the spec's; 1e-4)" };
-    public Option<string?> TestAugmentation { get; } = new("--test-augmentation")
-    { Description = "evaluation: none, or flip to average each image's logits with its mirror image's (the spec's; none)" };
+    public Option<int?> Epochs { get; } = Recipe<int?>(TrainingFields.Epochs);
+    public Option<int?> BatchSize { get; } = Recipe<int?>(TrainingFields.BatchSize);
+    public Option<double?> LearningRate { get; } = Recipe<double?>(TrainingFields.LearningRate);
+    public Option<string?> Scheduler { get; } = Recipe<string?>(TrainingFields.Schedule);
+    public Option<double?> WarmupEpochs { get; } = Recipe<double?>(TrainingFields.WarmupEpochs);
+    public Option<double?> LabelSmoothing { get; } = Recipe<double?>(TrainingFields.LabelSmoothing);
+    public Option<double?> Momentum { get; } = Recipe<double?>(TrainingFields.Momentum);
+    public Option<double?> WeightDecay { get; } = Recipe<double?>(TrainingFields.WeightDecay);
+    public Option<string?> TestAugmentation { get; } = Recipe<string?>(TrainingFields.TestAugmentation);
     public Option<int?> Workers { get; } = new("--workers", "-j") { Description = "data-loading threads" };
     public Option<int?> InputSize { get; } = new("--input-size", "--input_shape") { Description = "input side in pixels (the model's)" };
     public Option<string?> Resume { get; } = new("--resume") { Description = "checkpoint to continue from (or a log folder holding checkpoint.pth.tar)" };
@@ -35,8 +30,8 @@ public sealed class TrainingFlags
     public Option<ulong> Seed { get; } = new("--seed") { Description = "seed of initialization, shuffling and augmentation", DefaultValueFactory = _ => 0 };
     public Option<bool> Strict { get; } = new("--strict") { Description = "fail on a corrupt image or an inexact weights file instead of skipping / reporting" };
     public Option<int?> Threads { get; } = new("--threads") { Description = "libtorch compute threads (all cores)" };
-    public Option<string?> Precision { get; } = new("--precision") { Description = "fp32, bf16 or auto (the spec's; fp32)" };
-    public Option<string?> MemoryFormat { get; } = new("--memory-format") { Description = "nchw, nhwc or auto (the spec's; nchw)" };
+    public Option<string?> Precision { get; } = Recipe<string?>(TrainingFields.Precision);
+    public Option<string?> MemoryFormat { get; } = Recipe<string?>(TrainingFields.MemoryFormat);
     public Option<bool> ChannelsLast { get; } = new("--channels-last") { Description = "the same as --memory-format nhwc" };
     public Option<int> Nproc { get; } = new("--nproc")
     { Description = "data-parallel ranks to start on this machine through mpirun (or start ranks with mpirun yourself)", DefaultValueFactory = _ => 1 };
@@ -44,13 +39,14 @@ public sealed class TrainingFlags
     { Description = "collective backend of data-parallel training (Open MPI)", DefaultValueFactory = _ => "mpi" };
     public Option<bool> SyncBatchNorm { get; } = new("--sync-bn") { Description = "batch-norm statistics over all ranks' batches" };
 
-    public TrainingFlags()
+    public TrainingFlags() => DistBackend.AcceptOnlyFromAmong("mpi");
+
+    /// <summary>The flag that overrides a field of the spec's training recipe, as <see cref="TrainingFields"/> describes it.</summary>
+    private static Option<T> Recipe<T>(TrainingField field)
     {
-        Scheduler.AcceptOnlyFromAmong([.. TrainingSpec.Schedules.Select(c => c.Key)]);
-        TestAugmentation.AcceptOnlyFromAmong([.. TrainingSpec.TestAugmentations.Select(c => c.Key)]);
-        Precision.AcceptOnlyFromAmong([.. TrainingSpec.Precisions.Select(c => c.Key)]);
-        MemoryFormat.AcceptOnlyFromAmong([.. TrainingSpec.MemoryFormats.Select(c => c.Key)]);
-        DistBackend.AcceptOnlyFromAmong("mpi");
+        var option = new Option<T>(field.Flags[0], [.. field.Flags.Skip(1)]) { Description = field.FlagHelp };
+        if (field.Choices is { } choices) option.AcceptOnlyFromAmong([.. choices.Select(c => c.Key)]);
+        return option;
     }
 
     public IEnumerable<Option> All =>
@@ -62,6 +58,10 @@ public sealed class TrainingFlags
     /// <summary>A choice as a spec or a flag spells it ("crop-flip") as the runtime's enum member (CropFlip).</summary>
     public static T ParseChoice<T>(string word, IReadOnlyList<KeyValuePair<string, string>> choices) where T : struct, Enum =>
         Enum.Parse<T>(choices.First(c => c.Key == word).Value);
+
+    /// <summary>The value a flag gives a choice of the recipe, or <paramref name="current"/> without the flag.</summary>
+    public static T Choice<T>(ParseResult parse, Option<string?> option, TrainingField field, T current) where T : struct, Enum =>
+        parse.GetValue(option) is { } word ? ParseChoice<T>(word, field.Choices!) : current;
 
     /// <summary>A flag's value, or a usage error naming the flag when it is not positive.</summary>
     public static int Positive(int value, string flag) =>

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Dsl.Runtime;
 using Dsl.Runtime.Models;
-using Dsl.Trainer.Models;
+using Dsl.Trainer.Commands;
 
 namespace Dsl.Trainer.Platform;
 
@@ -15,7 +15,7 @@ public static class CheckOneDnnCommand
 {
     public const string Name = "check-onednn";
 
-    public static Command Create(IReadOnlyList<ModelInfo> catalog, TextWriter output)
+    public static Command Create(CliContext context)
     {
         var model = new Option<string>("--model") { Required = true };
         var shape = new Option<string>("--shape") { Required = true, Description = "N,C,H,W" };
@@ -26,14 +26,14 @@ public static class CheckOneDnnCommand
         command.Add(layouts);
         command.SetAction(parse =>
         {
-            var entry = ModelResolver.Resolve(parse.GetValue(model)!, catalog);
+            var entry = context.ResolveModel(parse.GetValue(model)!);
             long[] input = [.. parse.GetValue(shape)!.Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture))];
             var agrees = true;
             foreach (var layout in parse.GetValue(layouts)!.Split(','))
             {
                 if (layout is not ("nchw" or "nhwc")) throw new UsageException($"--layouts: '{layout}' is not nchw or nhwc");
                 var result = OneDnnModelCheck.Measure(entry.Create, input, channelsLast: layout == "nhwc");
-                output.WriteLine(result);
+                context.Output.WriteLine(result);
                 agrees &= result.Agrees;
             }
             return agrees ? 0 : 1;

@@ -25,29 +25,25 @@ public sealed record TrainingPlan(ModelInfo Model, TrainingRecipe Recipe, string
         }
         recipe = recipe with
         {
-            Epochs = TrainingFlags.Positive(parse.GetValue(flags.Epochs) ?? recipe.Epochs, "--epochs"),
-            BatchSize = TrainingFlags.Positive(parse.GetValue(flags.BatchSize) ?? recipe.BatchSize, "--batch-size"),
+            Epochs = TrainingFlags.Positive(parse.GetValue(flags.Epochs) ?? recipe.Epochs, TrainingFields.Epochs.Flags[0]),
+            BatchSize = TrainingFlags.Positive(parse.GetValue(flags.BatchSize) ?? recipe.BatchSize, TrainingFields.BatchSize.Flags[0]),
             LearningRate = parse.GetValue(flags.LearningRate) ?? recipe.LearningRate,
             Momentum = parse.GetValue(flags.Momentum) ?? recipe.Momentum,
             WeightDecay = parse.GetValue(flags.WeightDecay) ?? recipe.WeightDecay,
-            Schedule = parse.GetValue(flags.Scheduler) is { } schedule
-                ? TrainingFlags.ParseChoice<ScheduleKind>(schedule, TrainingSpec.Schedules)
-                : recipe.Schedule,
+            Schedule = TrainingFlags.Choice(parse, flags.Scheduler, TrainingFields.Schedule, recipe.Schedule),
             WarmupEpochs = parse.GetValue(flags.WarmupEpochs) ?? recipe.WarmupEpochs,
             LabelSmoothing = parse.GetValue(flags.LabelSmoothing) ?? recipe.LabelSmoothing,
-            TestAugmentation = parse.GetValue(flags.TestAugmentation) is { } test
-                ? TrainingFlags.ParseChoice<Augmentation>(test, TrainingSpec.TestAugmentations)
-                : recipe.TestAugmentation,
-            Precision = parse.GetValue(flags.Precision) is { } precision
-                ? TrainingFlags.ParseChoice<Precision>(precision, TrainingSpec.Precisions)
-                : recipe.Precision,
+            TestAugmentation = TrainingFlags.Choice(parse, flags.TestAugmentation, TrainingFields.TestAugmentation, recipe.TestAugmentation),
+            Precision = TrainingFlags.Choice(parse, flags.Precision, TrainingFields.Precision, recipe.Precision),
             MemoryFormat = memoryFormat is not null
-                ? TrainingFlags.ParseChoice<MemoryFormat>(memoryFormat, TrainingSpec.MemoryFormats)
+                ? TrainingFlags.ParseChoice<MemoryFormat>(memoryFormat, TrainingFields.MemoryFormat.Choices!)
                 : recipe.MemoryFormat,
         };
 
-        if (recipe.WarmupEpochs < 0) throw new UsageException("--warmup-epochs cannot be negative");
-        if (recipe.LabelSmoothing is < 0 or >= 1) throw new UsageException($"--label-smoothing must be at least 0 and below 1, not {recipe.LabelSmoothing}");
+        if (recipe.WarmupEpochs < 0) throw new UsageException($"{TrainingFields.WarmupEpochs.Flags[0]} cannot be negative");
+        var smoothing = TrainingFields.LabelSmoothing;
+        if (!smoothing.Range!.Contains(recipe.LabelSmoothing))
+            throw new UsageException($"{smoothing.Flags[0]} must be {smoothing.Range.Text}, not {recipe.LabelSmoothing}");
 
         var smallInput = Math.Max(model.InputHeight, model.InputWidth) <= 64;
         var data = parse.GetValue(flags.Data) ?? (smallInput && model.InputChannels == 1 ? DataSources.FashionMnistName : null)
@@ -61,16 +57,8 @@ public sealed record TrainingPlan(ModelInfo Model, TrainingRecipe Recipe, string
     /// <summary>The options of the training loop for this plan.</summary>
     public TrainingOptions Options(Device device, string? logFolder, Runtime.Distributed.DistributedEnvironment? ranks, bool syncBatchNorm) => new()
     {
-        Epochs = Recipe.Epochs,
-        LearningRate = Recipe.LearningRate,
-        Momentum = Recipe.Momentum,
-        WeightDecay = Recipe.WeightDecay,
-        Schedule = Recipe.CreateSchedule(),
-        LabelSmoothing = Recipe.LabelSmoothing,
-        TestAugmentation = Recipe.TestAugmentation,
+        Recipe = Recipe,
         Device = device,
-        Precision = Recipe.Precision,
-        MemoryFormat = Recipe.MemoryFormat,
         LogFolder = logFolder,
         Architecture = Model.Name,
         Distributed = ranks,
