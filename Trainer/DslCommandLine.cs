@@ -28,6 +28,7 @@ public static partial class DslCommandLine
             ListCommand.Create(catalog, console),
             new BenchCommand(catalog, output, error).Create(),
             CheckOneDnnCommand.Create(catalog, output),
+            ExportCommand.Create(catalog, output),
         };
         AddCheckReference(root, catalog, console, output);
         return root;
