@@ -30,7 +30,15 @@ public sealed class OnnxExportTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Families))]
-    public void OnnxRuntimeLogitsEqualTheEvalModel(string name, int size)
+    public void OnnxRuntimeLogitsEqualTheEvalModel(string name, int size) => AssertOnnxRuntimeAgrees(name, size, opset: null);
+
+    /// <summary>The oldest opset written: Resize and Slice in their opset-13 forms, both upsampling kinds.</summary>
+    [Theory]
+    [InlineData("bLResNet-Small", 28)]
+    [InlineData("ScaleNet-Small", 28)]
+    public void TheOldestOpsetComputesTheSame(string name, int size) => AssertOnnxRuntimeAgrees(name, size, OnnxOpset.Oldest);
+
+    private void AssertOnnxRuntimeAgrees(string name, int size, int? opset)
     {
         using var folder = new TempFolder();
         using var scope = NewDisposeScope();
@@ -39,7 +47,8 @@ public sealed class OnnxExportTests(ITestOutputHelper output)
         TrainedState.Apply(model, seed: 1);
         model.eval();
         var path = folder.Combine(name + ".onnx");
-        var result = OnnxExport.Save(model, path, new OnnxExportOptions(Height: size, Width: size));
+        var result = OnnxExport.Save(model, path, new OnnxExportOptions(opset, size, size));
+        Assert.Equal(opset ?? OnnxOpset.Default, result.Opset);
         output.WriteLine($"{name} {size}x{size}: opset {result.Opset}, {result.Nodes} nodes, {result.Initializers} initializers, {result.Bytes:N0} bytes");
 
         foreach (var batch in new[] { 1L, 4L })

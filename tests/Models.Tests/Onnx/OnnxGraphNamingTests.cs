@@ -59,4 +59,12 @@ public sealed class OnnxGraphNamingTests
         var e = Assert.Throws<OnnxExportException>(() => OnnxExport.Build(model, new OnnxExportOptions(Height: 2, Width: 2)));
         Assert.Matches(@"^layer\d", e.Message);
     }
+
+    [Fact]
+    public void AModuleThatIsNoGeneratedModelIsRefusedByName()
+    {
+        using var module = TorchSharp.torch.nn.Sequential(("conv", TorchSharp.torch.nn.Conv2d(1, 4, 3)));
+        var e = Assert.Throws<OnnxExportException>(() => OnnxExport.Build(module));
+        Assert.Equal("Sequential is not a generated model (it has no static Info); only generated models are exported", e.Message);
+    }
 }
