@@ -29,6 +29,7 @@ public static class DslCommandLine
             BenchCommand.Create(context),
             CheckOneDnnCommand.Create(context),
             CheckReferenceCommand.Create(context),
+            ExportCommand.Create(context),
         };
     }
 

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(openmpi-bin libopenmpi-dev dataset-fashion-mnist)
 target=Trainer/Dsl.Trainer.csproj
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(python3-torch python3-torchvision python3-pil strace)
+  packages+=(python3-torch python3-torchvision python3-pil python3-onnx strace)
   target=Dsl.sln
 fi
 

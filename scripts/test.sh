@@ -8,6 +8,11 @@ bash scripts/pack.sh --no-build
 sample_checkpoint=$(mktemp --suffix=.pt)
 dotnet run --project samples/CifarBL -c Release -- "$sample_checkpoint"
 rm -f "$sample_checkpoint"
+# A model exported by dsl export, classified with ONNX Runtime alone (no TorchSharp) by the ONNX sample.
+sample_onnx=$(mktemp --suffix=.onnx)
+dotnet run --project Trainer -c Release --no-build -- export --model bLResNet-Small --output "$sample_onnx"
+dotnet run --project samples/OnnxClassify -c Release -- "$sample_onnx"
+rm -f "$sample_onnx"
 # One closing line over all test assemblies of a run.
 summarize() {
   awk -v title="$2" '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }

@@ -4,6 +4,9 @@ using static TorchSharp.torch;
 
 namespace Dsl.Models.Tests.Inference;
 
+// torch.Generator also where a project sees the Dsl.Generator namespace (this file is linked into Trainer.Tests).
+using Generator = TorchSharp.torch.Generator;
+
 /// <summary>
 /// Gives a freshly built model the look of a trained one: running statistics and batch-norm affine values away
 /// from 0 and 1 (a fresh batch norm is the identity in eval mode, which would let a wrong folding pass), and

@@ -1,0 +1,110 @@
+using System.Reflection;
+using Dsl.Runtime.Blocks;
+using Dsl.Runtime.Checkpoints;
+using Dsl.Runtime.Compute;
+using Dsl.Runtime.Inference;
+using Dsl.Runtime.Models;
+using Google.Protobuf;
+using Onnx;
+using BottleneckForm = Dsl.Runtime.Blocks.Bottleneck.Inference;
+using BigLittleForm = Dsl.Runtime.Blocks.BigLittleModule.Inference;
+using ScaleBlockForm = Dsl.Runtime.Blocks.ScaleBlock.Inference;
+
+namespace Dsl.Runtime.Onnx;
+
+/// <summary>
+/// ONNX export of a generated model: the graph of its float32 NCHW inference form (batch norms folded into the
+/// convolutions), built from the form's typed children rather than traced, so each node is named by the state-dict
+/// path of the layer it computes (<c>layer1.big.0.conv1</c>, <c>layer1.big.0.conv1.relu</c>) and a reader can match
+/// it to the spec. Input <c>input</c> [batch, C, H, W] float32, output <c>logits</c> [batch, classes] float32.
+/// The protobuf messages are OnnxSharp's (generated from onnx.proto, IR up to 10), over Google.Protobuf.
+/// </summary>
+public static class OnnxExport
+{
+    public const string InputName = "input";
+    public const string OutputName = "logits";
+
+    private static readonly string[] BigLittleStem = ["b_conv0", "l_conv0", "l_conv1", "l_conv2", "bl_init"];
+
+    /// <summary>Writes <paramref name="model"/>'s graph to <paramref name="path"/> atomically (a failed write leaves any earlier file).</summary>
+    public static OnnxExportResult Save(nn.Module model, string path, OnnxExportOptions? options = null)
+    {
+        var (proto, result) = Build(model, options);
+        AtomicFile.Write(path, proto.WriteTo);
+        return result with { Bytes = new FileInfo(path).Length };
+    }
+
+    /// <summary>The graph of <paramref name="model"/> (any generated model) as it stands now, in eval semantics.</summary>
+    public static (ModelProto Model, OnnxExportResult Result) Build(nn.Module model, OnnxExportOptions? options = null)
+    {
+        options ??= new();
+        var opset = OnnxOpset.Resolve(options.Opset);
+        var info = InfoOf(model);
+        if (model is not IHasInferenceForm owner)
+            throw new OnnxExportException($"{info.Name}: the model has no inference form to export");
+        using var scope = NewDisposeScope();
+        using var form = owner.ForInference(Precision.Float32, MemoryFormat.Nchw);
+        var graph = new OnnxGraph(info.Name);
+        var ops = new OnnxOps(graph);
+        var children = form.named_children().ToDictionary(c => c.name, c => c.module);
+        var conv1 = Child<FusedConv>(children, "conv1", info.Name);
+        var (weight, _) = FusedFormReader.WeightAndBias(conv1, "conv1");
+        var input = new OnnxValue(InputName, weight.shape[1], options.Height ?? info.InputHeight, options.Width ?? info.InputWidth);
+        graph.Input(input.Name, input.Channels, input.Height, input.Width);
+        var x = Stem(ops, children, info, conv1, input);
+        foreach (var (name, module) in form.named_children())
+        {
+            if (name is "conv1" or "fc" || BigLittleStem.Contains(name)) continue;
+            x = Stage(ops, name, module, x);
+        }
+        var head = Child<ClassifierHead>(children, "fc", info.Name);
+        ops.Classifier("fc", head, x, OutputName);
+        var classes = FusedFormReader.WeightAndBias(head, "fc").Weight.shape[0];
+        graph.Output(OutputName, classes);
+        var proto = new ModelProto
+        {
+            IrVersion = OnnxOpset.IrVersion,
+            ProducerName = "Dsl",
+            ProducerVersion = typeof(OnnxExport).Assembly.GetName().Version?.ToString() ?? "",
+            DocString = $"{info.Name}: float32 inference form, batch norms folded",
+            Graph = graph.Proto,
+        };
+        proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = opset });
+        return (proto, new OnnxExportResult(info.Name, opset, input.Channels, input.Height, input.Width, classes,
+            graph.NodeCount, graph.Proto.Initializer.Count, proto.CalculateSize()));
+    }
+
+    /// <summary>conv1, then the bL stem where the model has one, then the max pool where its summary lists one.</summary>
+    private static OnnxValue Stem(OnnxOps ops, Dictionary<string, nn.Module> children, ModelInfo info, FusedConv conv1, OnnxValue input)
+    {
+        var x = ops.Conv("conv1", conv1, input);
+        if (children.ContainsKey("b_conv0"))
+        {
+            var big = ops.Conv("b_conv0", Child<FusedConv>(children, "b_conv0", info.Name), x);
+            var little = ops.Conv("l_conv1", Child<FusedConv>(children, "l_conv1", info.Name),
+                ops.Conv("l_conv0", Child<FusedConv>(children, "l_conv0", info.Name), x));
+            var merged = ops.AddInto("l_conv2", Child<FusedConv>(children, "l_conv2", info.Name), big, little, "stem.merge");
+            x = ops.Conv("bl_init", Child<FusedConv>(children, "bl_init", info.Name), merged);
+        }
+        if (info.Layers.Any(l => l.Name == "maxpool")) x = ops.MaxPool("maxpool", x, kernel: 3, stride: 2, padding: 1);
+        return x;
+    }
+
+    private static OnnxValue Stage(OnnxOps ops, string name, nn.Module module, OnnxValue x) => module switch
+    {
+        BigLittleForm bigLittle => ops.BigLittle(name, bigLittle, x),
+        BlockSequence<BottleneckForm> blocks => ops.Sequence(name, blocks, x, OnnxBlocks.Bottleneck),
+        BlockSequence<ScaleBlockForm> blocks => ops.Sequence(name, blocks, x, OnnxBlocks.ScaleBlock),
+        _ => throw new OnnxExportException($"{name}: the exporter does not know the stage kind {module.GetType().Name}"),
+    };
+
+    private static T Child<T>(Dictionary<string, nn.Module> children, string name, string model) where T : nn.Module =>
+        children.TryGetValue(name, out var module)
+            ? module as T ?? throw new OnnxExportException($"{model}: {name} is a {module.GetType().Name}, not the {typeof(T).Name} the exporter expects")
+            : throw new OnnxExportException($"{model}: the inference form has no {name}");
+
+    /// <summary>The generated model's <see cref="ModelInfo"/> (its static <c>Info</c>), which says whether the stem has a max pool.</summary>
+    private static ModelInfo InfoOf(nn.Module model) =>
+        model.GetType().GetProperty("Info", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as ModelInfo
+            ?? throw new OnnxExportException($"{model.GetType().Name} is not a generated model (it has no static Info); only generated models are exported");
+}

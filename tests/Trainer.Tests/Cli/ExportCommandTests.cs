@@ -1,0 +1,64 @@
+using Dsl.Models.Tests.Inference;
+using Dsl.Models.Tests.Onnx;
+using Dsl.Runtime.Checkpoints;
+using Dsl.Trainer.Specs;
+
+namespace Dsl.Trainer.Tests.Cli;
+
+/// <summary><c>dsl export</c>: a spec file and its weights become an ONNX file that computes the model's eval logits.</summary>
+public sealed class ExportCommandTests
+{
+    /// <summary>
+    /// A ScaleNet with the stem's max pool, a zero-width branch, branches that come back by nearest (7 divides 14) and by
+    /// bilinear upsampling (pooled by 4, 14 becomes 3), at 1x28x28; stage maps 14, 7, 3, 1.
+    /// </summary>
+    private const string Spec = """
+        name: Export-Scale
+        family: scalenet
+        blocks: [1, 1, 1, 1]
+        widths: [8, 16, 32, 64]
+        stem: { kernel: 3, stride: 1, max_pool: true }
+        classes: 7
+        input: [1, 28, 28]
+        allocation:
+          - [4, 2, 2, 0, 14]
+          - [8, 4, 2, 2, 7]
+          - [24, 8, 0, 0, 3]
+          - [64, 0, 0, 0, 1]
+        """;
+
+    [Fact]
+    public void ASpecFilesExportWithItsWeightsComputesItsEvalLogits()
+    {
+        using var temp = new TempFolder();
+        var spec = temp.Combine("export.model.yaml");
+        File.WriteAllText(spec, Spec);
+        using var model = SpecCompiler.Compile(spec).Create();
+        TrainedState.Apply(model, seed: 3);
+        var weights = temp.Combine("weights.pth");
+        Checkpoint.SaveStateDict(weights, model);
+        var onnx = temp.Combine("export.onnx");
+
+        var (code, output, error) = CommandLineTests.Run([], "export", "--model", spec, "--weights", weights, "--output", onnx);
+
+        Assert.True(code == 0, output + error);
+        Assert.Contains($"Export-Scale: wrote {onnx} (opset 17, input [batch, 1, 28, 28], 7 classes, ", output);
+        model.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var images = TrainedState.Images(3, 1, 28, 28, seed: 4);
+        var relative = Agreement.RelativeError(OnnxRuntimeRunner.Logits(onnx, images), model.call(images));
+        Assert.True(relative <= 1e-4, $"relative error {relative:E2}");
+    }
+
+    [Fact]
+    public void AnOpsetOutOfRangeIsAUsageErrorAndWritesNothing()
+    {
+        using var temp = new TempFolder();
+        var onnx = temp.Combine("small.onnx");
+        var (code, _, error) = CommandLineTests.Run(Dsl.Definitions.BuiltInModels.Catalog.All, "export", "--model", "bLResNet-Small", "--output", onnx, "--opset", "11");
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: --opset: opset 11 cannot express", error);
+        Assert.False(File.Exists(onnx));
+    }
+}
