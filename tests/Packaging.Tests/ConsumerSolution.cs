@@ -1,4 +1,4 @@
-namespace Dsl.Generator.Tests.Packages;
+namespace Dsl.Packaging.Tests;
 
 /// <summary>
 /// Two libraries with specs of their own and a program that uses both, written under /tmp (outside this

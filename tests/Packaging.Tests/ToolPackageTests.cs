@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Dsl.Generator.Tests.Packages;
+namespace Dsl.Packaging.Tests;
 
 /// <summary>
 /// The dsl tool installed from its package into a folder under /tmp: it lists the models and builds one, which

@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Dsl.Generator.Tests.Packages;
+namespace Dsl.Packaging.Tests;
 
 /// <summary>
 /// The packages of scripts/pack.sh used from outside the repository: specs become classes in the consuming

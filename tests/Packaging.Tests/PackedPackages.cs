@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Xml.Linq;
 
-namespace Dsl.Generator.Tests.Packages;
+namespace Dsl.Packaging.Tests;
 
 /// <summary>The packages scripts/pack.sh wrote, and running the dotnet command line (or a tool) on them.</summary>
 internal static class PackedPackages
