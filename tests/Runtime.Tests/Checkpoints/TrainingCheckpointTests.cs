@@ -32,17 +32,41 @@ public sealed class TrainingCheckpointTests
         return (net, sgd);
     }
 
+    /// <summary>
+    /// A <see cref="Trained"/> SmallNet and its SGD, saved with <see cref="Progress"/> as a file in a temporary folder;
+    /// disposing it disposes all three.
+    /// </summary>
+    private sealed class SavedCheckpoint : IDisposable
+    {
+        public SavedCheckpoint(string fileName = "checkpoint.pth.tar")
+        {
+            (Net, Sgd) = Trained();
+            Path = Folder.Combine(fileName);
+            TrainingCheckpoint.Save(Path, Progress, Net, Sgd);
+        }
+
+        public TempFolder Folder { get; } = new();
+        public SmallNet Net { get; }
+        public SGD Sgd { get; }
+        public string Path { get; }
+
+        public void Deconstruct(out SmallNet net, out SGD sgd, out string path) => (net, sgd, path) = (Net, Sgd, Path);
+
+        public void Dispose()
+        {
+            Sgd.Dispose();
+            Net.Dispose();
+            Folder.Dispose();
+        }
+    }
+
     private static List<Tensor?> Buffers(SGD sgd) => sgd.state_dict().State.Select(s => (Tensor?)((SGD.State)s).momentum_buffer).ToList();
 
     [Fact]
     public void OurSaveThenOurLoadGivesEqualValues()
     {
-        using var temp = new TempFolder();
-        var (net, sgd) = Trained();
-        using var _ = net;
-        using var __ = sgd;
-        var path = temp.Combine("checkpoint.pth.tar");
-        TrainingCheckpoint.Save(path, Progress, net, sgd);
+        using var saved = new SavedCheckpoint();
+        var (net, sgd, path) = saved;
 
         using var loaded = TrainingCheckpoint.Load(path);
         Assert.Equal((7, "bLResNet-50-a2-b4", 61.25, "cosine"), (loaded.Progress.Epoch, loaded.Progress.Arch, loaded.Progress.BestTop1, loaded.Progress.ScheduleName));
@@ -68,12 +92,8 @@ public sealed class TrainingCheckpointTests
     [Fact]
     public void ResumedSgdContinuesExactlyLikeAnUninterruptedOne()
     {
-        using var temp = new TempFolder();
-        var path = temp.Combine("checkpoint.pth.tar");
-        var (net, sgd) = Trained();
-        using var _ = net;
-        using var __ = sgd;
-        TrainingCheckpoint.Save(path, Progress, net, sgd);
+        using var saved = new SavedCheckpoint();
+        var (net, sgd, path) = saved;
         Training.Steps(net, sgd, first: 3, count: 4);
 
         // A fresh model and an optimizer with another learning rate: both must come from the file.
@@ -101,12 +121,8 @@ public sealed class TrainingCheckpointTests
     [Fact]
     public void OptimizerOfAnotherShapeIsRefusedNamingTheFile()
     {
-        using var temp = new TempFolder();
-        var path = temp.Combine("checkpoint.pth.tar");
-        var (net, sgd) = Trained();
-        using var _ = net;
-        using var __ = sgd;
-        TrainingCheckpoint.Save(path, Progress, net, sgd);
+        using var saved = new SavedCheckpoint();
+        var path = saved.Path;
 
         using var wider = new SmallNet(width: 6);
         using var widerSgd = Training.Sgd(wider);
@@ -120,12 +136,8 @@ public sealed class TrainingCheckpointTests
     [Fact]
     public void RecordsAreAlignedTo64Bytes()
     {
-        using var temp = new TempFolder();
-        var (net, sgd) = Trained();
-        using var _ = net;
-        using var __ = sgd;
-        var path = temp.Combine("aligned.pt");
-        TrainingCheckpoint.Save(path, Progress, net, sgd);
+        using var saved = new SavedCheckpoint("aligned.pt");
+        var (net, sgd, path) = saved;
 
         // Walk the local headers in file order: signature, sizes at 18, name and extra lengths at 26 and 28.
         var bytes = File.ReadAllBytes(path);
@@ -149,12 +161,8 @@ public sealed class TrainingCheckpointTests
     [PythonTorchFact]
     public void TorchLoadReadsOurCheckpoint()
     {
-        using var temp = new TempFolder();
-        var (net, sgd) = Trained();
-        using var _ = net;
-        using var __ = sgd;
-        var path = temp.Combine("for-python.pth.tar");
-        TrainingCheckpoint.Save(path, Progress, net, sgd);
+        using var saved = new SavedCheckpoint("for-python.pth.tar");
+        var (net, sgd, path) = saved;
 
         var summary = PythonTorch.RunJson("torch_summary.py", path);
         Assert.Equal(7, summary.GetProperty("epoch").GetInt32());
@@ -242,12 +250,8 @@ public sealed class TrainingCheckpointTests
     [Fact]
     public void FailedSaveLeavesThePreviousFileIntact()
     {
-        using var temp = new TempFolder();
-        var (net, sgd) = Trained();
-        using var _ = net;
-        using var __ = sgd;
-        var path = temp.Combine("checkpoint.pth.tar");
-        TrainingCheckpoint.Save(path, Progress, net, sgd);
+        using var saved = new SavedCheckpoint();
+        var path = saved.Path;
         var before = File.ReadAllBytes(path);
 
         // A complex buffer has no torch.save storage type we write, so the writer fails midway.
@@ -257,7 +261,7 @@ public sealed class TrainingCheckpointTests
         Assert.Contains(path, error.Message);
         Assert.Contains("no PyTorch storage type", error.Message);
         Assert.Equal(before, File.ReadAllBytes(path));
-        Assert.Equal([path], Directory.GetFiles(temp.Path));
+        Assert.Equal([path], Directory.GetFiles(saved.Folder.Path));
         using var reread = TrainingCheckpoint.Load(path);
         Assert.Equal(7, reread.Progress.Epoch);
     }
@@ -265,12 +269,8 @@ public sealed class TrainingCheckpointTests
     [Fact]
     public void LoadIntoCopiesWeightsAndReportsMismatches()
     {
-        using var temp = new TempFolder();
-        var (net, sgd) = Trained();
-        using var _ = net;
-        using var __ = sgd;
-        var path = temp.Combine("weights.pth.tar");
-        TrainingCheckpoint.Save(path, Progress, net, sgd);
+        using var saved = new SavedCheckpoint("weights.pth.tar");
+        var (net, _, path) = saved;
 
         using var same = new SmallNet();
         Assert.True(Checkpoint.LoadInto(same, path).IsExact);
