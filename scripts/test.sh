@@ -25,7 +25,7 @@ dotnet test Dsl.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log" || stat
 # The tests that depend on what the CPU can do, again on an AVX2-only CPU as the runtime sees it (docs/platform.md):
 # a change that breaks such machines fails here on any machine.
 DSL_CPU=avx2 dotnet test Dsl.sln -c Release --no-build -nologo \
-  --filter "FullyQualifiedName~.Platform.|FullyQualifiedName~.Compute.|FullyQualifiedName~MixedPrecision|FullyQualifiedName~.Inference." "$@" 2>&1 \
+  --filter "FullyQualifiedName~.Platform.|FullyQualifiedName~.Compute.|FullyQualifiedName~MixedPrecision|FullyQualifiedName~.Inference.|FullyQualifiedName~OneDnnModelCheck" "$@" 2>&1 \
   | tee "$capped" || status=$?
 summarize "$log" "Tests"
 summarize "$capped" "Tests under DSL_CPU=avx2"

@@ -9,7 +9,7 @@ batch=${3:-32}
 image=${4:-32}
 width=${5:-32}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-project="$root/tests/Trainer.Tests/Distributed/Worker/Dsl.Distributed.Worker.csproj"
+project="$root/tests/Runtime.Tests/Distributed/Worker/Dsl.Distributed.Worker.csproj"
 dotnet build "$project" -c Release -v quiet -nologo >/dev/null
 worker="$root/tests/Trainer.Tests/Distributed/Worker/bin/Release/net10.0/Dsl.Distributed.Worker.dll"
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dsl.Runtime.Tests.Support;
 using Dsl.Trainer.Models;
 
 namespace Dsl.Trainer.Tests.Cli;

@@ -1,5 +1,5 @@
-using Dsl.Models.Tests.Inference;
-using Dsl.Models.Tests.Onnx;
+using Dsl.Runtime.Tests.Inference;
+using Dsl.Runtime.Tests.Onnx;
 using Dsl.Runtime.Checkpoints;
 using Dsl.Trainer.Specs;
 

@@ -1,5 +1,6 @@
 using Dsl.Runtime.Compute;
 using Dsl.Runtime.Models;
+using Dsl.Runtime.Tests.Support;
 using Dsl.Runtime.Training;
 
 namespace Dsl.Trainer.Tests.Cli;

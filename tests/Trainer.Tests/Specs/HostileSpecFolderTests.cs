@@ -1,3 +1,4 @@
+using Dsl.Runtime.Tests.Support;
 using Dsl.Trainer.Specs;
 
 namespace Dsl.Trainer.Tests.Specs;

@@ -1,0 +1,234 @@
+using Dsl.Runtime;
+using Dsl.Runtime.Checkpoints;
+using Dsl.Runtime.Compute;
+using Dsl.Runtime.Data;
+using Dsl.Runtime.Training;
+using Dsl.Runtime.Tests.Data;
+using Dsl.Runtime.Tests.Support;
+
+namespace Dsl.Runtime.Tests.Training;
+
+public sealed class TrainingLoopTests
+{
+    private static InMemoryImageDataset FashionSubset(int count, bool train) =>
+        FashionMnist.Load(FashionMnist.DefaultFolder, train: false, train ? FashionMnist.TrainTransform() : FashionMnist.EvalTransform())
+            .Take(count);
+
+    [Fact]
+    public void LossDecreasesOnAFashionMnistSubset()
+    {
+        manual_seed(1);
+        using var model = new TinyNet(1, 10, width: 8);
+        var data = FashionSubset(512, train: false);
+        var loader = new DataLoader(data, 32, shuffle: true, seed: 1, workers: 1);
+        var options = new TrainingOptions { Epochs = 3, LearningRate = 0.1, WeightDecay = 5e-4 };
+        var reports = new List<EpochReport>();
+        new TrainingLoop(model, loader, null, options, observer: new Recorder(reports)).Run();
+        Assert.Equal(3, reports.Count);
+        Assert.True(reports[2].Train.Loss < reports[0].Train.Loss - 0.2, $"loss {reports[0].Train.Loss} -> {reports[2].Train.Loss}");
+        Assert.True(reports[2].Train.Top1 > 40, $"top-1 {reports[2].Train.Top1}");
+        Assert.Equal(512, reports[0].Train.Samples);
+        Assert.Equal(0.1, reports[0].LearningRate, 12);
+    }
+
+    [Fact]
+    public void LossDecreasesOnAnImageFolderOfJpegs()
+    {
+        using var temp = new TempFolder();
+        var images = new List<(string, int, int, int)>();
+        foreach (var (name, level) in new[] { ("dark", 30), ("light", 220) })
+        {
+            Directory.CreateDirectory(temp.Combine(name));
+            for (var i = 0; i < 12; i++) images.Add((temp.Combine(name, $"{i:D2}.jpg"), 30 + i, 40 - i, level + i));
+        }
+        TestImages.WriteJpegs(images);
+        var transform = new TransformPipeline(new RandomResizedCrop(16), new ColorJitter(0.4, 0.4, 0.4), new RandomHorizontalFlip(), Normalize.ImageNet);
+        var dataset = new ImageFolderDataset(temp.Path, transform, 3, 16, 16);
+        manual_seed(2);
+        using var model = new TinyNet(3, 2);
+        var reports = new List<EpochReport>();
+        new TrainingLoop(model, new DataLoader(dataset, 8, shuffle: true, seed: 2, workers: 2), null,
+            new TrainingOptions { Epochs = 4, LearningRate = 0.05 }, observer: new Recorder(reports)).Run();
+        Assert.True(reports[^1].Train.Loss < reports[0].Train.Loss, $"loss {reports[0].Train.Loss} -> {reports[^1].Train.Loss}");
+        Assert.Equal(24, reports[0].Train.Samples);
+    }
+
+    [Fact]
+    public void ResumingAfterOneEpochEqualsTwoEpochsStraight()
+    {
+        var threads = get_num_threads();
+        set_num_threads(1);
+        try
+        {
+            using var temp = new TempFolder();
+            var data = FashionSubset(256, train: true);
+            var validation = FashionSubset(64, train: false);
+            manual_seed(5);
+            using var initial = new TinyNet(1, 10);
+            TrainingOptions Options(string folder) => new()
+            { Epochs = 2, LearningRate = 0.05, WeightDecay = 1e-4, LogFolder = folder, Architecture = "tiny" };
+            DataLoader Loader() => new(data, 32, shuffle: true, seed: 9, workers: 2);
+            DataLoader Val() => new(validation, 32, shuffle: false, workers: 1);
+
+            using var straight = new TinyNet(1, 10);
+            straight.load_state_dict(initial.state_dict());
+            new TrainingLoop(straight, Loader(), Val(), Options(temp.Combine("a"))).Run();
+
+            using var first = new TinyNet(1, 10);
+            first.load_state_dict(initial.state_dict());
+            using var stop = new CancellationTokenSource();
+            Assert.Throws<OperationCanceledException>(() =>
+                new TrainingLoop(first, Loader(), Val(), Options(temp.Combine("b")), observer: new CancelAfterEpoch(stop)).Run(cancel: stop.Token));
+
+            manual_seed(123);
+            using var resumed = new TinyNet(1, 10);
+            var result = new TrainingLoop(resumed, Loader(), Val(), Options(temp.Combine("b")))
+                .Run(resumeFrom: temp.Combine("b", TrainingLoop.CheckpointFileName));
+            Assert.Equal(1, result.EpochsRun);
+
+            var expected = straight.state_dict().ToList();
+            var actual = resumed.state_dict().ToList();
+            Assert.Equal(expected.Select(e => e.Key), actual.Select(e => e.Key));
+            for (var i = 0; i < expected.Count; i++)
+            {
+                var a = expected[i].Value.to(float64).data<double>().ToArray();
+                var b = actual[i].Value.to(float64).data<double>().ToArray();
+                for (var j = 0; j < a.Length; j++) Assert.True(Math.Abs(a[j] - b[j]) <= 1e-6, $"{expected[i].Key}[{j}]: {a[j]} vs {b[j]}");
+            }
+            Assert.True(File.Exists(temp.Combine("b", TrainingLoop.BestFileName)));
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
+    }
+
+    [Fact]
+    public void AStepwiseScheduleSetsTheRateOfEveryStep()
+    {
+        using var temp = new TempFolder();
+        var data = new SyntheticDataset(64, 3, 1, 8, 8);
+        using var model = new TinyNet(1, 3);
+        var schedule = new WarmupCosineSchedule(0.1, TotalEpochs: 2, WarmupEpochs: 0.5);
+        var reports = new List<EpochReport>();
+        new TrainingLoop(model, new DataLoader(data, 16, true), null,
+            new TrainingOptions { Epochs = 2, Schedule = schedule, LogFolder = temp.Path }, observer: new Recorder(reports)).Run();
+
+        // Four steps an epoch: the saved optimizer holds the rate of the last one, 1.75 epochs in.
+        using var checkpoint = TrainingCheckpoint.Load(temp.Combine(TrainingLoop.CheckpointFileName));
+        Assert.Equal(schedule.At(1.75), checkpoint.Optimizer!.ParamGroups[0].LearningRate, 12);
+        Assert.Equal("warmup-cosine", checkpoint.Progress.ScheduleName);
+        Assert.Equal([schedule.At(0), schedule.At(1)], reports.Select(r => r.LearningRate));
+    }
+
+    [Fact]
+    public void CheckpointOfAnotherModelIsRefused()
+    {
+        using var temp = new TempFolder();
+        var data = new SyntheticDataset(32, 3, 1, 8, 8);
+        using var model = new TinyNet(1, 3);
+        new TrainingLoop(model, new DataLoader(data, 16, true), null,
+            new TrainingOptions { Epochs = 1, LogFolder = temp.Path, Architecture = "tiny-a" }).Run();
+        var checkpoint = temp.Combine(TrainingLoop.CheckpointFileName);
+
+        using var wider = new TinyNet(1, 3, width: 4);
+        var error = Assert.Throws<InvalidOperationException>(() => new TrainingLoop(wider, new DataLoader(data, 16, true), null,
+            new TrainingOptions { Epochs = 2, LogFolder = temp.Combine("b"), Architecture = "tiny-b" }).Run(checkpoint));
+        Assert.Contains("is of 'tiny-a', not 'tiny-b'", error.Message);
+        Assert.Contains("conv1.weight", error.Message);
+
+        using var sameName = new TinyNet(1, 3, width: 4);
+        Assert.Throws<StateDictMismatchException>(() => new TrainingLoop(sameName, new DataLoader(data, 16, true), null,
+            new TrainingOptions { Epochs = 2, LogFolder = temp.Combine("c"), Architecture = "tiny-a" }).Run(checkpoint));
+
+        // Same weights under another name (the original script's arch strings): accepted with a warning.
+        var warnings = new List<string>();
+        using var renamed = new TinyNet(1, 3);
+        new TrainingLoop(renamed, new DataLoader(data, 16, true), null,
+            new TrainingOptions { Epochs = 2, LogFolder = temp.Combine("d"), Architecture = "tiny-renamed" }, observer: new Warnings(warnings)).Run(checkpoint);
+        Assert.Contains(warnings, w => w.Contains("tiny-a"));
+    }
+
+    [Fact]
+    public void AFailedCopyOfTheBestCheckpointWarnsAndTrainingGoesOn()
+    {
+        using var temp = new TempFolder();
+        // A folder where model_best goes: the copy cannot replace it.
+        Directory.CreateDirectory(temp.Combine(TrainingLoop.BestFileName));
+        var warnings = new List<string>();
+        using var model = new TinyNet(1, 3);
+        var result = new TrainingLoop(model, new DataLoader(new SyntheticDataset(32, 3, 1, 8, 8), 16, true), null,
+            new TrainingOptions { Epochs = 2, LogFolder = temp.Path, Architecture = "tiny" }, observer: new Warnings(warnings)).Run();
+
+        Assert.Equal(2, result.EpochsRun);
+        Assert.Contains(warnings, w => w.Contains(TrainingLoop.BestFileName) && w.Contains("training goes on"));
+        using var checkpoint = TrainingCheckpoint.Load(temp.Combine(TrainingLoop.CheckpointFileName));
+        Assert.Equal(2, checkpoint.Progress.Epoch);
+    }
+
+    [Fact]
+    public void WorkersThatAllocateHeavilyDoNotLetACollectionRunWithinAStep()
+    {
+        var threads = get_num_threads();
+        set_num_threads(1);
+        try
+        {
+            var data = new SyntheticDataset(256, 3, 1, 8, 8, seed: 6);
+            double[] Train(IImageDataset dataset)
+            {
+                manual_seed(8);
+                using var model = new TinyNet(1, 3);
+                var reports = new List<EpochReport>();
+                new TrainingLoop(model, new DataLoader(dataset, 16, shuffle: true, seed: 3, workers: 2), null,
+                    new TrainingOptions { Epochs = 2, LearningRate = 0.05, Precision = Precision.Float32, MemoryFormat = MemoryFormat.Nchw },
+                    observer: new SlowSteps(reports)).Run();
+                return [.. reports.Select(r => r.Train.Loss)];
+            }
+
+            var expected = Train(data);
+            var interrupted = CollectorPause.Interrupted;
+            // 8 MB per sample: the workers alone would use up a 64 MB pause within one step.
+            var actual = Train(new AllocatingDataset(data, 8 << 20));
+            Assert.Equal(interrupted, CollectorPause.Interrupted);
+            Assert.Equal(expected, actual);
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
+    }
+
+    // Steps that last long enough for the workers to build batches meanwhile, as a large model's do.
+    private sealed class SlowSteps(List<EpochReport> reports) : ITrainingObserver
+    {
+        public void StepCompleted(StepProgress progress) => Thread.Sleep(30);
+        public void EpochCompleted(EpochReport report) => reports.Add(report);
+    }
+
+    // Allocates (and touches) a buffer per sample, as decoding a large image does.
+    private sealed class AllocatingDataset(IImageDataset inner, int bytesPerSample) : WrappedDataset(inner)
+    {
+        public override void Load(int index, SplitMix64 random, Span<float> destination)
+        {
+            var buffer = new byte[bytesPerSample];
+            buffer.AsSpan().Fill((byte)index);
+            base.Load(index, random, destination);
+            destination[0] += buffer[^1] * 0f;
+        }
+    }
+
+    private sealed class Warnings(List<string> into) : ITrainingObserver
+    {
+        public void Warning(string message) => into.Add(message);
+    }
+
+    private sealed class Recorder(List<EpochReport> reports) : ITrainingObserver
+    {
+        public void EpochCompleted(EpochReport report) => reports.Add(report);
+    }
+
+    private sealed class CancelAfterEpoch(CancellationTokenSource source) : ITrainingObserver
+    {
+        public void EpochCompleted(EpochReport report) => source.Cancel();
+    }
+}
