@@ -49,7 +49,8 @@ public sealed partial class ScaleBlock : nn.Module<Tensor, Tensor>, IHasInferenc
             if (Branches[i].Channels == 0) continue;
             outputs.Add(NormalizeBranch(Bn2[i]!, Branches[i].Apply(reduced, Conv2[i]!)));
         }
-        var merged = (outputs.Count == 1 ? outputs[0] : cat(outputs, 1)).relu_();
+        // A lone branch's output is the batch norm's own (a view autograd will not let be changed in place); a concatenation is new.
+        var merged = outputs.Count == 1 ? outputs[0].relu() : cat(outputs, 1).relu_();
         return Bn3.call(Conv3.call(merged)).add_(residual).relu_().MoveToOuterDisposeScope();
     }
 
