@@ -22,6 +22,9 @@ public sealed class FusedConv : nn.Module<Tensor, Tensor>
 
     public bool Relu { get; }
 
+    /// <summary>The convolution's stride, padding, dilation and groups (the kernel is the weight's); copies, so a reader cannot change this one.</summary>
+    public ConvGeometry Geometry => new([.. stride], [.. padding], [.. dilation], groups);
+
     private FusedConv(Conv2d conv, Tensor weight, Tensor? bias, InferenceLayout layout, bool relu) : base(nameof(FusedConv))
     {
         if (conv.padding is null || conv.padding_mode != PaddingModes.Zeros)
@@ -89,4 +92,7 @@ public sealed class FusedConv : nn.Module<Tensor, Tensor>
         using var output = nn.functional.conv2d(x, weight, bias, stride, padding, dilation, groups);
         return residual.add_(output).relu_();
     }
+
+    /// <summary>A 2-d convolution's settings other than its kernel: per axis (height, width) stride, symmetric zero padding and dilation, and its groups.</summary>
+    public sealed record ConvGeometry(IReadOnlyList<long> Stride, IReadOnlyList<long> Padding, IReadOnlyList<long> Dilation, long Groups);
 }

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Dsl.Runtime.Blocks;
 using Dsl.Runtime.Checkpoints;
 using Dsl.Runtime.Compute;
@@ -103,8 +102,23 @@ public static class OnnxExport
             ? module as T ?? throw new OnnxExportException($"{model}: {name} is a {module.GetType().Name}, not the {typeof(T).Name} the exporter expects")
             : throw new OnnxExportException($"{model}: the inference form has no {name}");
 
-    /// <summary>The generated model's <see cref="ModelInfo"/> (its static <c>Info</c>), which says whether the stem has a max pool.</summary>
-    private static ModelInfo InfoOf(nn.Module model) =>
-        model.GetType().GetProperty("Info", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as ModelInfo
-            ?? throw new OnnxExportException($"{model.GetType().Name} is not a generated model (it has no static Info); only generated models are exported");
+    /// <summary>
+    /// The generated model's <see cref="ModelInfo"/>, from the catalog of its own assembly under the module's name (a
+    /// generated model is named by its canonical name); its layer table says whether the stem has a max pool.
+    /// </summary>
+    private static ModelInfo InfoOf(nn.Module model)
+    {
+        ModelCatalog catalog;
+        try
+        {
+            catalog = ModelCatalog.Of(model.GetType().Assembly);
+        }
+        catch (ArgumentException)
+        {
+            throw new OnnxExportException($"{model.GetType().Name} is not a generated model (its assembly has no generated models); only generated models are exported");
+        }
+        return catalog.Find(model.GetName()) is { } info && info.Name == model.GetName()
+            ? info
+            : throw new OnnxExportException($"{model.GetType().Name} is not a generated model (its assembly has no model named '{model.GetName()}'); only generated models are exported");
+    }
 }

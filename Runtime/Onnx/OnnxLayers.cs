@@ -24,7 +24,7 @@ internal static class OnnxLayers
     /// <summary>A <see cref="ShortcutForm"/>: its average pool, its projection, or the pool then the projection.</summary>
     public static OnnxValue Shortcut(this OnnxOps ops, string path, ShortcutForm shortcut, OnnxValue x)
     {
-        if (FusedFormReader.Pool(shortcut, path) is { } pool) x = ops.AveragePool(path + ".pool", x, pool);
+        if (shortcut.Pool is { } pool) x = ops.AveragePool(path + ".pool", x, pool);
         return shortcut.Projection is { } projection ? Conv(ops, path + ".projection", projection, x) : x;
     }
 
@@ -53,6 +53,6 @@ internal static class OnnxLayers
     private static OnnxValue ConvOnly(OnnxOps ops, string path, FusedConv conv, OnnxValue x)
     {
         var (weight, bias) = FusedFormReader.WeightAndBias(conv, path);
-        return ops.Conv(path, x, weight, bias, FusedFormReader.Geometry(conv, path));
+        return ops.Conv(path, x, weight, bias, conv.Geometry);
     }
 }

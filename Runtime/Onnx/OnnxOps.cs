@@ -1,4 +1,6 @@
+using Dsl.Runtime.Inference;
 using static Dsl.Runtime.Onnx.OnnxGraph;
+using ShortcutForm = Dsl.Runtime.Blocks.Shortcut.Inference;
 
 namespace Dsl.Runtime.Onnx;
 
@@ -11,7 +13,7 @@ internal sealed class OnnxOps(OnnxGraph graph)
     public OnnxGraph Graph => graph;
 
     /// <summary>A 2-d convolution, zero padding, symmetric pads as PyTorch's.</summary>
-    public OnnxValue Conv(string path, OnnxValue x, Tensor weight, Tensor? bias, FusedFormReader.ConvGeometry g)
+    public OnnxValue Conv(string path, OnnxValue x, Tensor weight, Tensor? bias, FusedConv.ConvGeometry g)
     {
         var (outC, inPerGroup, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3]);
         if (inPerGroup * g.Groups != x.Channels)
@@ -49,7 +51,7 @@ internal sealed class OnnxOps(OnnxGraph graph)
         return x with { Name = name, Height = Out(path, x.Height, kernel, stride, padding, 1), Width = Out(path, x.Width, kernel, stride, padding, 1) };
     }
 
-    public OnnxValue AveragePool(string path, OnnxValue x, FusedFormReader.PoolSettings p)
+    public OnnxValue AveragePool(string path, OnnxValue x, ShortcutForm.AveragePool p)
     {
         var name = graph.Node("AveragePool", path, [x.Name],
             Ints("kernel_shape", p.Kernel), Ints("strides", p.Stride),

@@ -65,6 +65,6 @@ public sealed class OnnxGraphNamingTests
     {
         using var module = TorchSharp.torch.nn.Sequential(("conv", TorchSharp.torch.nn.Conv2d(1, 4, 3)));
         var e = Assert.Throws<OnnxExportException>(() => OnnxExport.Build(module));
-        Assert.Equal("Sequential is not a generated model (it has no static Info); only generated models are exported", e.Message);
+        Assert.Equal("Sequential is not a generated model (its assembly has no generated models); only generated models are exported", e.Message);
     }
 }

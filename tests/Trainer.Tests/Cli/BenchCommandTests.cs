@@ -7,7 +7,8 @@ namespace Dsl.Trainer.Tests.Cli;
 /// <summary><c>dsl bench</c> and <c>dsl eval</c> on generated models, which have inference forms and run mixed precision.</summary>
 public sealed class BenchCommandTests
 {
-    private static (int Code, string Output, string Error) Run(params string[] args)
+    /// <summary>The command line with one compute thread, on the built-in models.</summary>
+    internal static (int Code, string Output, string Error) Run(params string[] args)
     {
         using var oneThread = new OneComputeThread();
         return CommandRunner.Run(Dsl.Definitions.BuiltInModels.Catalog.All, args);
@@ -26,13 +27,14 @@ public sealed class BenchCommandTests
         {
             using var document = JsonDocument.Parse(lines[i]);
             var root = document.RootElement;
-            Assert.Equal(["model", "mode", "batch", "precision", "memory_format", "ms_per_batch", "images_per_s"],
+            Assert.Equal(["model", "mode", "batch", "precision", "memory_format", "ms_per_batch", "images_per_s", "engine"],
                 root.EnumerateObject().Select(p => p.Name));
             Assert.Equal(expected[i].Item1, root.GetProperty("model").GetString());
             Assert.Equal(expected[i].Item2, root.GetProperty("mode").GetString());
             Assert.Equal(4, root.GetProperty("batch").GetInt32());
             Assert.Equal("fp32", root.GetProperty("precision").GetString());
             Assert.Equal("nchw", root.GetProperty("memory_format").GetString());
+            Assert.Equal("torchsharp", root.GetProperty("engine").GetString());
             var ms = root.GetProperty("ms_per_batch").GetDouble();
             Assert.True(ms > 0, lines[i]);
             Assert.Equal(4 * 1000 / ms, root.GetProperty("images_per_s").GetDouble(), 0.1 + 4e5 / ms / ms);
@@ -47,7 +49,7 @@ public sealed class BenchCommandTests
         Assert.True(code == 0, output + error);
         Assert.Contains("precision bf16 (bfloat16 was asked for)", output);
         Assert.Matches(@"memory format (nhwc|nchw) \(auto: a bf16 training step of batch 4 took \d+\.\d ms in NHWC, \d+\.\d ms in NCHW\)", output);
-        Assert.Matches(@"bLResNet-Small  train  batch 4  bf16 (nhwc|nchw)  \d+\.\d\d ms/batch  \d+\.\d images/s", output);
+        Assert.Matches(@"bLResNet-Small  train  batch 4  bf16 (nhwc|nchw)  \d+\.\d\d ms/batch  \d+\.\d images/s  torchsharp", output);
         Assert.DoesNotContain("  eval  ", output);
     }
 
