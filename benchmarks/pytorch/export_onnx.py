@@ -20,9 +20,11 @@ NEWEST_OPSET = 17
 
 
 def histogram(path):
-    """(node count, Counter of op types) of the ONNX file's main graph."""
+    """(node count, Counter of op types) of the ONNX file's main graph; an op outside the standard domain is named with
+    its domain (ONNX Runtime's optimized graphs hold com.microsoft and com.microsoft.nchwc ops)."""
     graph = onnx.load(str(path), load_external_data=False).graph
-    return len(graph.node), collections.Counter(node.op_type for node in graph.node)
+    return len(graph.node), collections.Counter(f"{node.domain}.{node.op_type}" if node.domain not in ("", "ai.onnx") else node.op_type
+                                                for node in graph.node)
 
 
 def describe(path):
