@@ -44,6 +44,7 @@ public sealed class BenchCommand
     { Description = "torchsharp (our inference form and training step) or onnxruntime (the model exported to ONNX; eval only)", DefaultValueFactory = _ => TorchSharpEngine };
     private readonly Option<string?> onnx = new("--onnx") { Description = "an ONNX file to time in ONNX Runtime instead of a model (its first input and output)" };
     private readonly Option<string?> optimized = new("--onnx-optimized") { Description = "with onnxruntime: write the graph as ONNX Runtime optimized it to this file" };
+    private readonly Option<string?> profile = new("--onnx-profile") { Description = "with onnxruntime: write ONNX Runtime's profile of the warm-up and timed runs (a Chrome trace) to this file" };
     private readonly TrainingFlags flags = new();
 
     private const string TorchSharpEngine = "torchsharp";
@@ -63,7 +64,7 @@ public sealed class BenchCommand
         engine.AcceptOnlyFromAmong(TorchSharpEngine, OnnxRuntimeEngine);
         var command = new Command("bench", "time evaluation and training batches of one or more models")
         {
-            models, batch, inputSize, precision, memoryFormat, mode, warmUp, repeats, threads, json, engine, onnx, optimized,
+            models, batch, inputSize, precision, memoryFormat, mode, warmUp, repeats, threads, json, engine, onnx, optimized, profile,
             flags.Weights, flags.Strict,
         };
         command.SetAction(Run);
@@ -91,6 +92,7 @@ public sealed class BenchCommand
             return 0;
         }
         if (parse.GetValue(optimized) is not null) throw new UsageException("--onnx-optimized is a setting of --engine onnxruntime");
+        if (parse.GetValue(profile) is not null) throw new UsageException("--onnx-profile is a setting of --engine onnxruntime");
         // Resolve every name first, so that a typo in the last one fails before minutes of timing.
         var entries = parse.GetValue(models)!.Select(name => (Name: name, Info: context.ResolveModel(name))).ToList();
         // Not on the output, which --json keeps to one object per line; each line once.
@@ -131,21 +133,20 @@ public sealed class BenchCommand
             throw new UsageException($"--engine {OnnxRuntimeEngine} is given NCHW images (it picks its own layout inside); use --memory-format nchw, not nhwc");
         if (file is not null && (Explicit(parse, models) || parse.GetValue(flags.Weights) is not null))
             throw new UsageException("--onnx times the given file; --model and --weights do not apply to it");
-        if (parse.GetValue(optimized) is not null && parse.GetValue(models)!.Length > 1)
-            throw new UsageException("--onnx-optimized writes one file; give one --model");
+        if ((parse.GetValue(optimized) ?? parse.GetValue(profile)) is not null && file is null && parse.GetValue(models)!.Length > 1)
+            throw new UsageException("--onnx-optimized and --onnx-profile write one file; give one --model");
         return true;
     }
 
     /// <summary>ONNX Runtime on the <c>--onnx</c> file, or on each model exported in memory as <c>dsl export</c> writes it.</summary>
     private void RunOnnxRuntime(ParseResult parse, int batchSize, Settings settings)
     {
-        var count = parse.GetValue(threads);
-        var optimizedPath = parse.GetValue(optimized);
+        var setup = new OnnxRuntimeBench.Setup(parse.GetValue(threads), parse.GetValue(optimized), parse.GetValue(profile));
         if (parse.GetValue(onnx) is { } file)
         {
             if (!File.Exists(file)) throw new UsageException($"ONNX file '{file}' does not exist");
-            using var session = OnnxRuntimeBench.Load(null, file, count, optimizedPath);
-            Print(TimeOnnxRuntime(session, Path.GetFileName(file), session.InputShape(batchSize, parse.GetValue(inputSize)), settings, count, optimizedPath), settings.Json);
+            using var session = OnnxRuntimeBench.Load(null, file, setup);
+            Print(TimeOnnxRuntime(session, Path.GetFileName(file), session.InputShape(batchSize, parse.GetValue(inputSize)), settings, setup), settings.Json);
             return;
         }
         var entries = parse.GetValue(models)!.Select(name => context.ResolveModel(name)).ToList();
@@ -154,14 +155,14 @@ public sealed class BenchCommand
             var size = TrainingFlags.Positive(parse.GetValue(inputSize) ?? entry.InputHeight, "--input-size");
             var (bytes, exported) = Export(entry, size, settings);
             Note(settings, $"exported {exported.Model} in memory: opset {exported.Opset}, input [batch, {exported.Channels}, {exported.Height}, {exported.Width}], {exported.Nodes} nodes");
-            using var session = OnnxRuntimeBench.Load(bytes, entry.Name, count, optimizedPath);
-            Print(TimeOnnxRuntime(session, entry.Name, session.InputShape(batchSize, size), settings, count, optimizedPath), settings.Json);
+            using var session = OnnxRuntimeBench.Load(bytes, entry.Name, setup);
+            Print(TimeOnnxRuntime(session, entry.Name, session.InputShape(batchSize, size), settings, setup), settings.Json);
         }
     }
 
-    private BenchResult TimeOnnxRuntime(OnnxRuntimeBench session, string name, long[] shape, Settings settings, int? count, string? optimizedPath)
+    private BenchResult TimeOnnxRuntime(OnnxRuntimeBench session, string name, long[] shape, Settings settings, OnnxRuntimeBench.Setup setup)
     {
-        Note(settings, OnnxRuntimeBench.Settings(count, optimizedPath));
+        Note(settings, OnnxRuntimeBench.Describe(setup));
         using var images = SyntheticBatch.Images(shape, CPU);
         var ms = session.MedianMilliseconds(images, settings.WarmUp, settings.Repeats);
         return new(name, "eval", (int)shape[0], "fp32", "nchw", Math.Round(ms, 3), Math.Round(shape[0] * 1000 / ms, 1), OnnxRuntimeEngine);

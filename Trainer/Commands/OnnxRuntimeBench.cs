@@ -10,15 +10,22 @@ namespace Dsl.Trainer.Commands;
 /// </summary>
 internal sealed class OnnxRuntimeBench : IDisposable
 {
+    /// <summary>How the session runs: its intra-op threads (null: ONNX Runtime's default), and the files it writes, if any.</summary>
+    /// <param name="OptimizedPath">Where ONNX Runtime writes the graph after its optimizations.</param>
+    /// <param name="ProfilePath">Where ONNX Runtime's profile of the session (a Chrome trace of every node run) is moved after timing.</param>
+    public sealed record Setup(int? Threads, string? OptimizedPath, string? ProfilePath);
+
     private readonly SessionOptions options;
+    private readonly string? profilePath;
     private readonly InferenceSession session;
     private readonly string inputName;
     private readonly string outputName;
     private readonly int[] inputDimensions;
 
-    private OnnxRuntimeBench(SessionOptions options, InferenceSession session)
+    private OnnxRuntimeBench(SessionOptions options, InferenceSession session, string? profilePath)
     {
         this.options = options;
+        this.profilePath = profilePath;
         this.session = session;
         if (session.InputMetadata.Count == 0 || session.OutputMetadata.Count == 0)
             throw new InvalidOperationException("the ONNX model has no input or no output to time");
@@ -33,30 +40,33 @@ internal sealed class OnnxRuntimeBench : IDisposable
     /// <summary>The version of the ONNX Runtime library loaded.</summary>
     public static string Version => OrtEnv.Instance().GetVersionString();
 
-    /// <summary>
-    /// What the session was set up with, for the line bench prints: the threads, the execution and the optimizations,
-    /// and where <paramref name="optimizedPath"/> was given, the file that holds the graph as ONNX Runtime optimized it.
-    /// </summary>
-    public static string Settings(int? threads, string? optimizedPath) =>
+    /// <summary>What the session was set up with, for the line bench prints: the threads, the execution, the optimizations and the files written.</summary>
+    public static string Describe(Setup setup) =>
         $"engine onnxruntime {Version}: all graph optimizations, sequential execution, " +
-        (threads is { } count ? $"{count} intra-op thread{(count == 1 ? "" : "s")}" : "ONNX Runtime's default intra-op threads") +
-        (optimizedPath is null ? "" : $"; optimized graph written to {optimizedPath}");
+        (setup.Threads is { } count ? $"{count} intra-op thread{(count == 1 ? "" : "s")}" : "ONNX Runtime's default intra-op threads") +
+        (setup.OptimizedPath is null ? "" : $"; optimized graph written to {setup.OptimizedPath}") +
+        (setup.ProfilePath is null ? "" : $"; profile of every run written to {setup.ProfilePath}");
 
     /// <summary>A session of the model in <paramref name="model"/> (an ONNX file's bytes) or, where that is null, of the file at <paramref name="path"/>.</summary>
-    /// <param name="optimizedPath">Where ONNX Runtime writes the graph after its optimizations, or null.</param>
-    public static OnnxRuntimeBench Load(byte[]? model, string path, int? threads, string? optimizedPath)
+    public static OnnxRuntimeBench Load(byte[]? model, string path, Setup setup)
     {
         var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             // 0 is ONNX Runtime's default: one thread per physical core.
-            IntraOpNumThreads = threads ?? 0,
+            IntraOpNumThreads = setup.Threads ?? 0,
         };
-        if (optimizedPath is not null) options.OptimizedModelFilePath = optimizedPath;
+        if (setup.OptimizedPath is not null) options.OptimizedModelFilePath = setup.OptimizedPath;
+        if (setup.ProfilePath is not null)
+        {
+            options.EnableProfiling = true;
+            // ONNX Runtime names its trace prefix_timestamp.json; it is moved to the path asked for once timing ends.
+            options.ProfileOutputPathPrefix = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(setup.ProfilePath))!, "." + Path.GetFileName(setup.ProfilePath));
+        }
         try
         {
-            return new OnnxRuntimeBench(options, model is null ? new InferenceSession(path, options) : new InferenceSession(model, options));
+            return new OnnxRuntimeBench(options, model is null ? new InferenceSession(path, options) : new InferenceSession(model, options), setup.ProfilePath);
         }
         catch (OnnxRuntimeException e)
         {
@@ -98,10 +108,12 @@ internal sealed class OnnxRuntimeBench : IDisposable
         string[] inputs = [inputName];
         string[] outputs = [outputName];
         OrtValue[] fed = [input];
-        return StepTimer.MedianMilliseconds(() =>
+        var ms = StepTimer.MedianMilliseconds(() =>
         {
             using var results = session.Run(run, inputs, fed, outputs);
         }, warmUp, repeats, CPU);
+        if (profilePath is not null) File.Move(session.EndProfiling(), profilePath, overwrite: true);
+        return ms;
     }
 
     public void Dispose()

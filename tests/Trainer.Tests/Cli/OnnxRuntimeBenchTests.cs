@@ -25,15 +25,16 @@ public sealed class OnnxRuntimeBenchTests
     }
 
     [Fact]
-    public void AFileIsTimedAtItsOwnSizeAndItsOptimizedGraphWritten()
+    public void AFileIsTimedAtItsOwnSizeWithItsOptimizedGraphAndProfileWritten()
     {
         using var temp = new TempFolder();
         var file = temp.Combine("small.onnx");
         using (var model = Dsl.Definitions.BuiltInModels.Catalog.Get("ScaleNet-Small").Create()) OnnxExport.Save(model, file);
         var optimized = temp.Combine("small.optimized.onnx");
+        var profile = temp.Combine("small.profile.json");
 
         var (code, output, error) = Run("bench", "--onnx", file, "--batch", "3", "--warm-up", "1", "--repeats", "2", "--threads", "1",
-            "--onnx-optimized", optimized, "--json");
+            "--onnx-optimized", optimized, "--onnx-profile", profile, "--json");
 
         Assert.True(code == 0, output + error);
         using var document = JsonDocument.Parse(output.Trim());
@@ -46,6 +47,10 @@ public sealed class OnnxRuntimeBenchTests
         Assert.Equal("onnxruntime", root.GetProperty("engine").GetString());
         Assert.True(root.GetProperty("ms_per_batch").GetDouble() > 0, output);
         Assert.True(new FileInfo(optimized).Length > 0, "no optimized graph was written");
+        // One model_run event per run: the warm-up one and the two timed.
+        using var trace = JsonDocument.Parse(File.ReadAllText(profile));
+        Assert.Equal(3, trace.RootElement.EnumerateArray().Count(e => e.GetProperty("name").GetString() == "model_run"));
+        Assert.Equal([profile], Directory.GetFiles(temp.Path, "*.json"));
     }
 
     [Fact]
@@ -69,7 +74,7 @@ public sealed class OnnxRuntimeBenchTests
     [InlineData("--mode both", "error: --engine onnxruntime times evaluation only; use --mode eval, not --mode both")]
     [InlineData("--precision bf16", "error: --engine onnxruntime runs the float32 export; use --precision fp32, not bf16")]
     [InlineData("--memory-format nhwc", "error: --engine onnxruntime is given NCHW images (it picks its own layout inside); use --memory-format nchw, not nhwc")]
-    [InlineData("--model bLResNet-Small --model ScaleNet-Small --onnx-optimized x.onnx", "error: --onnx-optimized writes one file; give one --model")]
+    [InlineData("--model bLResNet-Small --model ScaleNet-Small --onnx-optimized x.onnx", "error: --onnx-optimized and --onnx-profile write one file; give one --model")]
     public void SettingsTheEngineCannotRunAreUsageErrors(string flags, string message)
     {
         var (code, output, error) = Run(["bench", "--engine", "onnxruntime", .. flags.Split(' ')]);
