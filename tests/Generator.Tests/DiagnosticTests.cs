@@ -1,6 +1,3 @@
-using Microsoft.CodeAnalysis;
-using Xunit;
-
 namespace Dsl.Generator.Tests;
 
 /// <summary>Bad specs give located diagnostics (pinned in snapshots) and never generate their model.</summary>

@@ -1,6 +1,3 @@
-using Microsoft.CodeAnalysis;
-using Xunit;
-
 namespace Dsl.Generator.Tests;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Dsl.Runtime.Checkpoints;
-using Xunit;
-
 namespace Dsl.Runtime.Tests.Checkpoints;
 
 /// <summary>Dict keys from a file must cost time in proportion to the file: no exponential or quadratic hashing.</summary>

@@ -1,6 +1,3 @@
-using Dsl.Runtime.Checkpoints;
-using Xunit;
-
 namespace Dsl.Runtime.Tests.Checkpoints;
 
 /// <summary>However a file nests its values, reading it must end in a clear error, never a stack overflow.</summary>

@@ -1,7 +1,4 @@
 using System.Text;
-using Dsl.Runtime.Checkpoints;
-using Xunit;
-using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests.Checkpoints;
 
@@ -76,22 +73,17 @@ public sealed class SafeTensorsTests
     [InlineData("""{"a": [1, 2""", 0, "not valid JSON")]
     public void MalformedHeadersAreClearErrors(string header, int dataBytes, string problem)
     {
-        using var temp = new TempFolder();
-        var path = temp.Combine("bad.safetensors");
         var json = Encoding.UTF8.GetBytes(header);
-        File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)json.Length), .. json, .. new byte[dataBytes]]);
-        var error = Assert.Throws<CheckpointException>(() => SafeTensors.Read(path));
-        Assert.Contains(path, error.Message);
+        var (error, _) = RefusedFile.AsSafeTensors("bad.safetensors", path =>
+            File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)json.Length), .. json, .. new byte[dataBytes]]));
         Assert.Contains(problem, error.Message);
     }
 
     [Fact]
     public void HeaderLongerThanTheFileIsAClearError()
     {
-        using var temp = new TempFolder();
-        var path = temp.Combine("truncated.safetensors");
-        File.WriteAllBytes(path, [.. BitConverter.GetBytes(1000UL), .. "{}"u8.ToArray()]);
-        var error = Assert.Throws<CheckpointException>(() => SafeTensors.Read(path));
+        var (error, _) = RefusedFile.AsSafeTensors("truncated.safetensors", path =>
+            File.WriteAllBytes(path, [.. BitConverter.GetBytes(1000UL), .. "{}"u8.ToArray()]));
         Assert.Contains("declares a 1000-byte header", error.Message);
     }
 

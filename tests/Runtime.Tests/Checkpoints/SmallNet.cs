@@ -1,7 +1,4 @@
-using Dsl.Runtime.Checkpoints;
-using TorchSharp;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests.Checkpoints;
 

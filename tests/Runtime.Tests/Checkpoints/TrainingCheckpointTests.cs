@@ -1,10 +1,6 @@
 using System.Text.Json;
-using Dsl.Runtime.Checkpoints;
 using Dsl.Runtime.Parity;
-using TorchSharp;
 using TorchSharp.Modules;
-using Xunit;
-using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests.Checkpoints;
 

@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace Dsl.Runtime.Tests.Checkpoints;
 
 /// <summary>Runs an action on its own thread and fails the test when it is still running after a time limit (a hang).</summary>

@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using Dsl.Runtime.Data;
-using Dsl.Runtime.Tests.Support;
-using Xunit.Abstractions;
-
 namespace Dsl.Runtime.Tests.Data;
 
 /// <summary>Image folders holding files made to cost memory or to block: each is skipped by name, quickly and cheaply.</summary>
@@ -70,11 +65,8 @@ public sealed class HostileImageTests(ITestOutputHelper output)
     [Fact]
     public void AFileOverTheSizeBoundIsRefusedUnread()
     {
-        using var temp = new TempFolder();
-        var huge = temp.Combine("huge.jpg");
-        // Sparse: the length is there, the disk blocks are not.
-        using (var file = File.Create(huge)) file.SetLength(ImageDecoder.MaxFileBytes + 1);
-        var error = Assert.Throws<CorruptImageException>(() => ImageDecoder.Decode(huge));
+        var (error, huge) = HostileFile.Refused<CorruptImageException>("huge.jpg",
+            path => HostileFile.Sparse(path, ImageDecoder.MaxFileBytes + 1), path => ImageDecoder.Decode(path));
         Assert.Equal(huge, error.Path);
         Assert.Contains($"more than the {ImageDecoder.MaxFileBytes:N0} allowed", error.Message);
     }

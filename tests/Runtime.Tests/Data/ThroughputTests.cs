@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using Dsl.Runtime.Data;
-using Dsl.Runtime.Tests.Support;
-using Xunit.Abstractions;
-
 namespace Dsl.Runtime.Tests.Data;
 
 public sealed class ThroughputTests(ITestOutputHelper output)

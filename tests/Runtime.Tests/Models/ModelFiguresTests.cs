@@ -1,8 +1,4 @@
-using Dsl.Definitions;
 using Dsl.Runtime.Models;
-using TorchSharp;
-using static TorchSharp.torch;
-using Xunit;
 
 namespace Dsl.Runtime.Tests.Models;
 

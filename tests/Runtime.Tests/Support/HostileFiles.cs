@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Dsl.Runtime.Tests.Support;
 
 /// <summary>Files that are not what their names say, and a time limit for code that a bug would make wait forever.</summary>

@@ -1,8 +1,4 @@
-using System.Diagnostics;
-using Dsl.Runtime.Checkpoints;
 using Dsl.Runtime.Tests.Distributed;
-using Dsl.Runtime.Training;
-using Xunit;
 
 namespace Dsl.Trainer.Tests.Cli;
 

@@ -1,4 +1,3 @@
-using Dsl.Runtime.Tests.Support;
 using Dsl.Trainer.Specs;
 
 namespace Dsl.Trainer.Tests.Specs;
@@ -34,10 +33,7 @@ public sealed class HostileSpecFolderTests
     [Fact]
     public void ASpecFileOverTheSizeBoundIsRefusedUnread()
     {
-        using var temp = new TempFolder();
-        var path = temp.Combine("huge.model.yaml");
-        using (var file = File.Create(path)) file.SetLength(SpecCompiler.MaxFileBytes + 1);
-        var error = Assert.Throws<SpecCompilationException>(() => SpecCompiler.Compile(path));
+        var (error, path) = Refused("huge.model.yaml", path => HostileFile.Sparse(path, SpecCompiler.MaxFileBytes + 1));
         Assert.Equal([$"{path}: error: '{path}' has {SpecCompiler.MaxFileBytes + 1:N0} bytes, more than the {SpecCompiler.MaxFileBytes:N0} allowed"],
             error.Diagnostics);
     }
@@ -45,11 +41,12 @@ public sealed class HostileSpecFolderTests
     [Fact]
     public void AMissingAllocationFileIsTheGeneratorsLocatedError()
     {
-        using var temp = new TempFolder();
-        var path = temp.Combine("scale.model.yaml");
-        File.WriteAllText(path, "name: Scale-Net\nfamily: scalenet\ndepth: 50\nallocation_file: absent.json\n");
-        var error = Assert.Throws<SpecCompilationException>(() => SpecCompiler.Compile(path));
+        var (error, path) = Refused("scale.model.yaml",
+            path => File.WriteAllText(path, "name: Scale-Net\nfamily: scalenet\ndepth: 50\nallocation_file: absent.json\n"));
         Assert.Equal([$"{path}(4,18): error DSL0013: Allocation file 'absent.json' is not among the AdditionalFiles (known data files: none)"],
             error.Diagnostics);
     }
+
+    private static (SpecCompilationException Error, string Path) Refused(string name, Action<string> write) =>
+        HostileFile.Refused<SpecCompilationException>(name, write, path => SpecCompiler.Compile(path));
 }
