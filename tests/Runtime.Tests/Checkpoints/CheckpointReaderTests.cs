@@ -1,5 +1,3 @@
-using Dsl.Runtime.Parity;
-
 namespace Dsl.Runtime.Tests.Checkpoints;
 
 public sealed class CheckpointReaderTests
@@ -134,8 +132,7 @@ public sealed class BareStateDictTests
     public void BareStateDictWithDataParallelPrefixLoadsIntoAModel()
     {
         using var temp = new TempFolder();
-        using var source = new SmallNet();
-        ReferenceFill.Fill(source);
+        using var source = SmallNet.WithReferenceWeights();
         var path = temp.Combine("released.pth");
         Checkpoint.SaveStateDict(path, source.state_dict().Select(e => new KeyValuePair<string, Tensor>("module." + e.Key, e.Value)));
 

@@ -17,14 +17,21 @@ public sealed class SafeTensorsTests
         new("transposed", arange(6, ScalarType.Float32).reshape(2, 3).t()),
     ];
 
+    // The sample tensors, written with the metadata to model.safetensors in the folder.
+    private static (string Path, List<KeyValuePair<string, Tensor>> Tensors) WriteSamples(TempFolder temp, Dictionary<string, string> metadata)
+    {
+        var path = temp.Combine("model.safetensors");
+        var tensors = SampleTensors();
+        SafeTensors.Write(path, tensors, metadata);
+        return (path, tensors);
+    }
+
     [Fact]
     public void RoundTripKeepsValuesTypesAndMetadata()
     {
         using var scope = NewDisposeScope();
         using var temp = new TempFolder();
-        var path = temp.Combine("model.safetensors");
-        var tensors = SampleTensors();
-        SafeTensors.Write(path, tensors, new Dictionary<string, string> { ["format"] = "pt", ["arch"] = "bLResNet-50" });
+        var (path, tensors) = WriteSamples(temp, new() { ["format"] = "pt", ["arch"] = "bLResNet-50" });
 
         var headerLength = BitConverter.ToUInt64(File.ReadAllBytes(path), 0);
         Assert.Equal(0UL, headerLength % 8);
@@ -47,9 +54,7 @@ public sealed class SafeTensorsTests
     {
         using var scope = NewDisposeScope();
         using var temp = new TempFolder();
-        var path = temp.Combine("model.safetensors");
-        var tensors = SampleTensors();
-        SafeTensors.Write(path, tensors, new Dictionary<string, string> { ["format"] = "pt" });
+        var (path, tensors) = WriteSamples(temp, new() { ["format"] = "pt" });
 
         var summary = PythonTorch.RunJson("safetensors_summary.py", path);
         Assert.Equal("pt", summary.GetProperty("metadata").GetProperty("format").GetString());

@@ -1,3 +1,4 @@
+using Dsl.Runtime.Parity;
 using TorchSharp.Modules;
 
 namespace Dsl.Runtime.Tests.Checkpoints;
@@ -20,6 +21,14 @@ internal sealed class SmallNet : nn.Module<Tensor, Tensor>
         register_module("conv1", conv1);
         register_module("bn1", bn1);
         register_module("fc", fc);
+    }
+
+    /// <summary>A SmallNet holding the parity check's deterministic weights, which a fresh one does not.</summary>
+    public static SmallNet WithReferenceWeights()
+    {
+        var net = new SmallNet();
+        ReferenceFill.Fill(net);
+        return net;
     }
 
     public Parameter ConvWeight => conv1.weight!;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Dsl.Runtime.Parity;
 using TorchSharp.Modules;
 
 namespace Dsl.Runtime.Tests.Checkpoints;
@@ -20,8 +19,7 @@ public sealed class TrainingCheckpointTests
     /// </summary>
     private static (SmallNet Net, SGD Sgd) Trained()
     {
-        var net = new SmallNet();
-        ReferenceFill.Fill(net);
+        var net = SmallNet.WithReferenceWeights();
         var sgd = Training.Sgd(net);
         net.state_dict()["fc.bias"].requires_grad = false;
         Training.Steps(net, sgd, first: 0, count: 3);
@@ -291,8 +289,7 @@ public sealed class TrainingCheckpointTests
     public void LoadingKeepsTheDestinationsTypeAndLeavesGradientsOff()
     {
         using var temp = new TempFolder();
-        using var source = new SmallNet();
-        ReferenceFill.Fill(source);
+        using var source = SmallNet.WithReferenceWeights();
         var path = temp.Combine("weights.pth");
         Checkpoint.SaveStateDict(path, source);
 
