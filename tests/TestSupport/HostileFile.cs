@@ -1,8 +1,12 @@
+using System.Diagnostics;
 using Xunit;
 
 namespace Dsl.TestSupport;
 
-/// <summary>A file made to be refused: whatever reads it must throw, and name the file in what it throws.</summary>
+/// <summary>
+/// Files made to be refused: whatever reads one must throw and name the file in what it throws, or skip it by name,
+/// and end within seconds even where the file is a FIFO that blocks whoever opens it.
+/// </summary>
 public static class HostileFile
 {
     /// <summary>
@@ -29,5 +33,31 @@ public static class HostileFile
     {
         using var file = File.Create(path);
         file.SetLength(length);
+    }
+
+    /// <summary>Makes a FIFO at <paramref name="path"/> with coreutils' mkfifo: opening it to read waits for a writer.</summary>
+    public static void MakeFifo(string path)
+    {
+        using var process = Process.Start(new ProcessStartInfo("mkfifo", [path]) { RedirectStandardError = true })
+            ?? throw new InvalidOperationException("cannot start mkfifo");
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"mkfifo {path} failed: {error}");
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on a pool thread and fails if it takes longer than <paramref name="seconds"/>;
+    /// then the FIFOs it may be stuck on get a writer, so the stuck thread ends instead of outliving the test.
+    /// </summary>
+    public static T WithinSeconds<T>(double seconds, Func<T> action, params string[] fifos)
+    {
+        var clock = Stopwatch.StartNew();
+        var run = Task.Run(action);
+        if (Task.WaitAny([run], TimeSpan.FromSeconds(seconds)) < 0)
+        {
+            foreach (var fifo in fifos) _ = Task.Run(() => new FileStream(fifo, FileMode.Open, FileAccess.Write).Dispose());
+            Assert.Fail($"still running after {clock.Elapsed.TotalSeconds:F0} s");
+        }
+        return run.GetAwaiter().GetResult();
     }
 }

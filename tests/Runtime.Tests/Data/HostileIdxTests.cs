@@ -25,7 +25,7 @@ public sealed class HostileIdxTests
     {
         // 1.6 GB declared in a file of a few dozen bytes: no deflate stream expands that much.
         var length = 0L;
-        var (error, _) = HostileFiles.WithinSeconds(10, () => HostileFile.Refused<DataException>("bomb-idx3-ubyte.gz", path =>
+        var (error, _) = HostileFile.WithinSeconds(10, () => HostileFile.Refused<DataException>("bomb-idx3-ubyte.gz", path =>
         {
             using (var gz = new GZipStream(File.Create(path), CompressionLevel.Fastest)) gz.Write(Header(3, 40_000, 40_000, 1));
             length = new FileInfo(path).Length;
@@ -38,8 +38,8 @@ public sealed class HostileIdxTests
     {
         using var temp = new TempFolder();
         var fifo = temp.Combine("t10k-labels-idx1-ubyte");
-        HostileFiles.MakeFifo(fifo);
-        var error = HostileFiles.WithinSeconds(10, () => Assert.Throws<DataException>(() => IdxFile.Read(fifo, 1)), fifo);
+        HostileFile.MakeFifo(fifo);
+        var error = HostileFile.WithinSeconds(10, () => Assert.Throws<DataException>(() => IdxFile.Read(fifo, 1)), fifo);
         Assert.Contains($"'{fifo}' is a FIFO, not a regular file", error.Message);
     }
 

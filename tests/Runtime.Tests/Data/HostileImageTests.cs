@@ -52,10 +52,10 @@ public sealed class HostileImageTests(ITestOutputHelper output)
     {
         using var temp = new TempFolder();
         var fifo = ClassFolders(temp, "pipe.png");
-        HostileFiles.MakeFifo(fifo);
+        HostileFile.MakeFifo(fifo);
         var dataset = new ImageFolderDataset(temp.Path, StandardTransforms.ImageNetEval(16), 3, 16, 16);
 
-        var (kept, skipped) = HostileFiles.WithinSeconds(10, () => LoadEpoch(dataset), fifo);
+        var (kept, skipped) = HostileFile.WithinSeconds(10, () => LoadEpoch(dataset), fifo);
         Assert.Equal(1, kept);
         var warning = Assert.Single(skipped);
         Assert.Equal(fifo, warning.Path);
@@ -81,7 +81,7 @@ public sealed class HostileImageTests(ITestOutputHelper output)
         TestImages.WritePng(temp.Combine("a", "real", "nested.png"), 8, 8, seed: 4);
         File.CreateSymbolicLink(temp.Combine("a", "linked.png"), temp.Combine("a", "real", "nested.png"));
 
-        var dataset = HostileFiles.WithinSeconds(10, () => new ImageFolderDataset(temp.Path, StandardTransforms.ImageNetEval(16), 3, 16, 16));
+        var dataset = HostileFile.WithinSeconds(10, () => new ImageFolderDataset(temp.Path, StandardTransforms.ImageNetEval(16), 3, 16, 16));
         var files = Enumerable.Range(0, dataset.Count).Where(i => dataset.LabelOf(i) == 0).Select(i => Path.GetRelativePath(temp.Path, dataset.PathOf(i)));
         Assert.Equal(["a/good.png", "a/linked.png", "a/real/nested.png"], files);
     }

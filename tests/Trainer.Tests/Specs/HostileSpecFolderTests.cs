@@ -11,10 +11,10 @@ public sealed class HostileSpecFolderTests
     public void AFifoBesideTheSpecIsNotRead()
     {
         using var temp = new TempFolder();
-        HostileFiles.MakeFifo(temp.Combine("stray.json"));
+        HostileFile.MakeFifo(temp.Combine("stray.json"));
         var path = temp.Combine("plain.model.yaml");
         File.WriteAllText(path, Resnet);
-        var model = HostileFiles.WithinSeconds(60, () => SpecCompiler.Compile(path), temp.Combine("stray.json"));
+        var model = HostileFile.WithinSeconds(60, () => SpecCompiler.Compile(path), temp.Combine("stray.json"));
         Assert.Equal("Plain-Net", model.Name);
     }
 
@@ -23,10 +23,10 @@ public sealed class HostileSpecFolderTests
     {
         using var temp = new TempFolder();
         var rows = temp.Combine("rows.json");
-        HostileFiles.MakeFifo(rows);
+        HostileFile.MakeFifo(rows);
         var path = temp.Combine("scale.model.yaml");
         File.WriteAllText(path, "name: Scale-Net\nfamily: scalenet\ndepth: 50\nallocation_file: rows.json\n");
-        var error = HostileFiles.WithinSeconds(10, () => Assert.Throws<SpecCompilationException>(() => SpecCompiler.Compile(path)), rows);
+        var error = HostileFile.WithinSeconds(10, () => Assert.Throws<SpecCompilationException>(() => SpecCompiler.Compile(path)), rows);
         Assert.Equal([$"{rows}: error: '{rows}' is a FIFO, not a regular file"], error.Diagnostics);
     }
 
