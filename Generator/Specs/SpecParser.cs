@@ -239,50 +239,55 @@ public sealed class SpecParser
     private Located<EquatableArray<int>>? IntegerList(Dictionary<string, SpecNode> fields, string key, int min, int max)
     {
         if (!fields.TryGetValue(key, out var node)) return null;
-        if (node is not SequenceNode sequence)
+        var values = Items(node, key, "a list of integers", (SpecNode item, string label, out int value) =>
         {
-            Report(DiagnosticCatalog.WrongType, node.Span, key, "a list of integers", node.Describe());
-            return null;
-        }
-        var values = new List<int>();
-        var ok = true;
-        for (var i = 0; i < sequence.Items.Count; i++)
-        {
-            if (IntegerValue(sequence.Items[i], key + "[" + i + "]", min, max) is { } v) values.Add(v);
-            else ok = false;
-        }
-        return ok ? new Located<EquatableArray<int>>(values.ToEquatableArray(), node.Span) : null;
+            var read = IntegerValue(item, label, min, max);
+            value = read ?? 0;
+            return read is not null;
+        });
+        return values is { } list ? new Located<EquatableArray<int>>(list, node.Span) : null;
     }
 
-    private EquatableArray<AllocationRow>? ReadAllocation(SpecNode node, string label)
-    {
-        if (node is not SequenceNode sequence)
+    private EquatableArray<AllocationRow>? ReadAllocation(SpecNode node, string label) =>
+        Items(node, label, "a list of [c_s1, c_s2, c_s4, c_s7, side] rows", (SpecNode item, string rowLabel, out AllocationRow value) =>
         {
-            Report(DiagnosticCatalog.WrongType, node.Span, label, "a list of [c_s1, c_s2, c_s4, c_s7, side] rows", node.Describe());
-            return null;
-        }
-        var rows = new List<AllocationRow>();
-        var ok = true;
-        for (var i = 0; i < sequence.Items.Count; i++)
-        {
-            var item = sequence.Items[i];
+            value = default!;
             if (item is not SequenceNode row || row.Items.Count != 5)
             {
-                Report(DiagnosticCatalog.WrongType, item.Span, label + "[" + i + "]", "a row of 5 integers [c_s1, c_s2, c_s4, c_s7, side]",
+                Report(DiagnosticCatalog.WrongType, item.Span, rowLabel, "a row of 5 integers [c_s1, c_s2, c_s4, c_s7, side]",
                     item is SequenceNode s ? "a list of " + s.Items.Count : item.Describe());
-                ok = false;
-                continue;
+                return false;
             }
             var values = new int[5];
+            var ok = true;
             for (var j = 0; j < 5; j++)
             {
-                var v = IntegerValue(row.Items[j], label + "[" + i + "][" + j + "]", j == 4 ? 1 : 0, j == 4 ? 65_536 : MaxChannels);
+                var v = IntegerValue(row.Items[j], rowLabel + "[" + j + "]", j == 4 ? 1 : 0, j == 4 ? 65_536 : MaxChannels);
                 if (v is null) ok = false;
                 else values[j] = v.Value;
             }
-            rows.Add(new AllocationRow(values.Take(4).ToEquatableArray(), values[4], row.Span));
+            value = new AllocationRow(values.Take(4).ToEquatableArray(), values[4], row.Span);
+            return ok;
+        });
+
+    private delegate bool ItemReader<T>(SpecNode item, string label, out T value);
+
+    // Every item is read, so each bad one is reported, not only the first; null where the node is no list or an item is bad.
+    private EquatableArray<T>? Items<T>(SpecNode node, string label, string expected, ItemReader<T> read) where T : IEquatable<T>
+    {
+        if (node is not SequenceNode sequence)
+        {
+            Report(DiagnosticCatalog.WrongType, node.Span, label, expected, node.Describe());
+            return null;
         }
-        return ok ? rows.ToEquatableArray() : null;
+        var items = new List<T>();
+        var ok = true;
+        for (var i = 0; i < sequence.Items.Count; i++)
+        {
+            if (read(sequence.Items[i], label + "[" + i + "]", out var item)) items.Add(item);
+            else ok = false;
+        }
+        return ok ? items.ToEquatableArray() : (EquatableArray<T>?)null;
     }
 
     private void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, SourceSpan span, params object[] arguments) =>

@@ -1,5 +1,4 @@
 using Dsl.Runtime.Inference;
-using TorchSharp.Modules;
 
 namespace Dsl.Runtime.Blocks;
 
@@ -19,7 +18,7 @@ public sealed partial class BigLittleModule
         {
             Big = module.Big.ForInference(layout);
             Little = module.Little.ForInference(layout);
-            LittleE = FusedConv.Fold((Conv2d)module.LittleE[0], (BatchNorm2d)module.LittleE[1], layout, relu: false);
+            LittleE = module.LittleE.ForInference(layout);
             Fusion = module.Fusion.ForInference(layout);
             RegisterComponents();
         }

@@ -1,5 +1,3 @@
-using TorchSharp.Modules;
-
 namespace Dsl.Runtime.Blocks;
 
 /// <summary>
@@ -11,8 +9,7 @@ public sealed partial class BigLittleModule : nn.Module<Tensor, Tensor>, IHasInf
 {
     [field: ComponentName(Name = "big")] public BlockSequence<Bottleneck> Big { get; }
     [field: ComponentName(Name = "little")] public BlockSequence<Bottleneck> Little { get; }
-    /// <summary>The Little branch's 1x1 expansion to the Big branch's width, with batch norm.</summary>
-    [field: ComponentName(Name = "little_e")] public Sequential LittleE { get; }
+    [field: ComponentName(Name = "little_e")] public LittleExpansion LittleE { get; }
     [field: ComponentName(Name = "fusion")] public BlockSequence<Bottleneck> Fusion { get; }
 
     public BigLittleModule(Bottleneck[] big, Bottleneck[] little, long littleChannels, long outChannels, Bottleneck fusion)
@@ -20,7 +17,7 @@ public sealed partial class BigLittleModule : nn.Module<Tensor, Tensor>, IHasInf
     {
         Big = new BlockSequence<Bottleneck>(big);
         Little = new BlockSequence<Bottleneck>(little);
-        LittleE = nn.Sequential(Layers.Conv1x1(littleChannels, outChannels), Layers.BatchNorm(outChannels));
+        LittleE = new LittleExpansion(littleChannels, outChannels);
         Fusion = new BlockSequence<Bottleneck>(fusion);
         RegisterComponents();
     }

@@ -8,23 +8,9 @@ internal sealed class ProtoWriter
 {
     private readonly MemoryStream buffer = new();
 
-    public ProtoWriter Double(int field, double value)
-    {
-        Tag(field, 1);
-        Span<byte> bytes = stackalloc byte[8];
-        BinaryPrimitives.WriteDoubleLittleEndian(bytes, value);
-        buffer.Write(bytes);
-        return this;
-    }
+    public ProtoWriter Double(int field, double value) => Fixed(field, 1, BitConverter.DoubleToUInt64Bits(value), 8);
 
-    public ProtoWriter Float(int field, float value)
-    {
-        Tag(field, 5);
-        Span<byte> bytes = stackalloc byte[4];
-        BinaryPrimitives.WriteSingleLittleEndian(bytes, value);
-        buffer.Write(bytes);
-        return this;
-    }
+    public ProtoWriter Float(int field, float value) => Fixed(field, 5, BitConverter.SingleToUInt32Bits(value), 4);
 
     public ProtoWriter Int64(int field, long value)
     {
@@ -46,6 +32,16 @@ internal sealed class ProtoWriter
     }
 
     public byte[] ToArray() => buffer.ToArray();
+
+    // Wire types 1 and 5: the value's first size bytes, little-endian.
+    private ProtoWriter Fixed(int field, int wireType, ulong bits, int size)
+    {
+        Tag(field, wireType);
+        Span<byte> bytes = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, bits);
+        buffer.Write(bytes[..size]);
+        return this;
+    }
 
     private void Tag(int field, int wireType) => Varint((ulong)((field << 3) | wireType));
 

@@ -1,7 +1,5 @@
 using System.Collections;
 using System.Reflection;
-using Microsoft.CodeAnalysis;
-using Xunit;
 
 namespace Dsl.Generator.Tests;
 

@@ -1,6 +1,3 @@
-using Microsoft.CodeAnalysis;
-using Xunit;
-
 namespace Dsl.Generator.Tests;
 
 /// <summary>Bad specs give located diagnostics (pinned in snapshots) and never generate their model.</summary>
@@ -38,9 +35,7 @@ public sealed class DiagnosticTests
     public void DiagnosticsPointAtTheExactText()
     {
         const string text = "name: Bad\nfamily: big-little\ndepth: 50\nalpah: 2\n";
-        var result = GeneratorHarness.Run(GeneratorHarness.Spec("bad.model.yaml", text));
-        var diagnostic = Assert.Single(result.Diagnostics);
-        Assert.Equal("DSL0002", diagnostic.Id);
+        var diagnostic = OnlyDiagnostic("bad.model.yaml", text, "DSL0002");
         Assert.Contains("did you mean 'alpha'", diagnostic.GetMessage());
         var span = diagnostic.Location.GetLineSpan();
         Assert.Equal(new Microsoft.CodeAnalysis.Text.LinePosition(3, 0), span.StartLinePosition);
@@ -59,9 +54,7 @@ public sealed class DiagnosticTests
     [InlineData("bad.model.json", "{ \"name\": \"Bad\", \"stem\": { \"kernel\": 7 }, \"family\": { \"x\": 1\n", 0, 52)]
     public void AnUnclosedBracketIsReportedWhereItOpens(string file, string text, int line, int column)
     {
-        var result = GeneratorHarness.Run(GeneratorHarness.Spec(file, text));
-        var diagnostic = Assert.Single(result.Diagnostics);
-        Assert.Equal("DSL0001", diagnostic.Id);
+        var diagnostic = OnlyDiagnostic(file, text, "DSL0001");
         var span = diagnostic.Location.GetLineSpan();
         Assert.Equal(new Microsoft.CodeAnalysis.Text.LinePosition(line, column), span.StartLinePosition);
         Assert.Equal(new Microsoft.CodeAnalysis.Text.LinePosition(line, column + 1), span.EndLinePosition);
@@ -74,9 +67,7 @@ public sealed class DiagnosticTests
     public void AClosedButBrokenBracketIsReportedWhereReadingStopped()
     {
         const string text = "{\n  \"name\": \"Bad\"\n  \"family\": \"resnet\"\n}\n";
-        var result = GeneratorHarness.Run(GeneratorHarness.Spec("bad.model.json", text));
-        var diagnostic = Assert.Single(result.Diagnostics);
-        Assert.Equal("DSL0001", diagnostic.Id);
+        var diagnostic = OnlyDiagnostic("bad.model.json", text, "DSL0001");
         Assert.DoesNotContain("never closed", diagnostic.GetMessage());
         Assert.NotEqual(0, diagnostic.Location.GetLineSpan().StartLinePosition.Line);
     }
@@ -105,5 +96,13 @@ public sealed class DiagnosticTests
             Assert.StartsWith("# " + descriptor.Id, File.ReadAllText(page));
         }
         Assert.Equal(Diagnostics.DiagnosticCatalog.All.Count, Diagnostics.DiagnosticCatalog.All.Select(d => d.Id).Distinct().Count());
+    }
+
+    // The one diagnostic the spec gives, which must be of this id.
+    private static Diagnostic OnlyDiagnostic(string file, string text, string id)
+    {
+        var diagnostic = Assert.Single(GeneratorHarness.Run(GeneratorHarness.Spec(file, text)).Diagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        return diagnostic;
     }
 }

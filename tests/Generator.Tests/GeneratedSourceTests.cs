@@ -1,7 +1,5 @@
 using Dsl.Runtime.Platform;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using Xunit;
 
 namespace Dsl.Generator.Tests;
 

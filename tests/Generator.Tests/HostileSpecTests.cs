@@ -1,6 +1,4 @@
 using System.Text;
-using Microsoft.CodeAnalysis;
-using Xunit;
 
 namespace Dsl.Generator.Tests;
 

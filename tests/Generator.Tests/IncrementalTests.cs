@@ -1,6 +1,3 @@
-using Microsoft.CodeAnalysis;
-using Xunit;
-
 namespace Dsl.Generator.Tests;
 
 /// <summary>
@@ -20,16 +17,23 @@ public sealed class IncrementalTests
     private static GeneratorRunResult Rerun(GeneratorDriver driver, InMemoryAdditionalText old, InMemoryAdditionalText replacement) =>
         driver.ReplaceAdditionalText(old, replacement).RunGenerators(GeneratorHarness.EmptyCompilation()).GetRunResult().Results[0];
 
+    // Primes the generator on the repository's files, edits the one whose path ends so, and runs the generator again.
+    private static GeneratorRunResult RunAfterEdit(string fileName, Func<string, string> edit)
+    {
+        var (driver, files) = Prime();
+        var old = files.Single(f => f.Path.EndsWith(fileName, StringComparison.Ordinal));
+        var edited = new InMemoryAdditionalText(old.Path, edit(old.Text));
+        Assert.NotEqual(old.Text, edited.Text);
+        return Rerun(driver, old, edited);
+    }
+
     private static IEnumerable<(object Value, IncrementalStepRunReason Reason)> Outputs(GeneratorRunResult run, string step) =>
         run.TrackedSteps[step].SelectMany(s => s.Outputs);
 
     [Fact]
     public void CommentOnlyEditLeavesTheOutputUnchanged()
     {
-        var (driver, files) = Prime();
-        var old = files.Single(f => f.Path.EndsWith("bLResNet-50.model.yaml", StringComparison.Ordinal));
-        var edited = new InMemoryAdditionalText(old.Path, "# a new first line shifts every position\n" + old.Text + "# and a trailing note\n");
-        var run = Rerun(driver, old, edited);
+        var run = RunAfterEdit("bLResNet-50.model.yaml", text => "# a new first line shifts every position\n" + text + "# and a trailing note\n");
 
         Assert.Contains(Outputs(run, TrackingNames.SpecFiles), o => o.Reason == IncrementalStepRunReason.Modified);
         Assert.All(Outputs(run, TrackingNames.Models), o => Assert.NotEqual(IncrementalStepRunReason.Modified, o.Reason));
@@ -41,11 +45,7 @@ public sealed class IncrementalTests
     [Fact]
     public void WidthEditRegeneratesOnlyThatModel()
     {
-        var (driver, files) = Prime();
-        var old = files.Single(f => f.Path.EndsWith("bLResNet-50-tiny.model.yaml", StringComparison.Ordinal));
-        var edited = new InMemoryAdditionalText(old.Path, old.Text.Replace("widths: [8, 16, 32, 64]", "widths: [8, 16, 32, 128]"));
-        Assert.NotEqual(old.Text, edited.Text);
-        var run = Rerun(driver, old, edited);
+        var run = RunAfterEdit("bLResNet-50-tiny.model.yaml", text => text.Replace("widths: [8, 16, 32, 64]", "widths: [8, 16, 32, 128]"));
 
         var models = Outputs(run, TrackingNames.Models).ToList();
         var modified = models.Where(o => o.Reason == IncrementalStepRunReason.Modified).Select(o => ClassName(o.Value)).ToList();
@@ -61,11 +61,7 @@ public sealed class IncrementalTests
     [Fact]
     public void AllocationFileEditRegeneratesOnlyTheModelUsingIt()
     {
-        var (driver, files) = Prime();
-        var old = files.Single(f => f.Path.EndsWith("scalenet50_light.json", StringComparison.Ordinal));
-        var edited = new InMemoryAdditionalText(old.Path, old.Text.Replace("[30, 8, 10, 16, 56]", "[31, 8, 10, 16, 56]"));
-        Assert.NotEqual(old.Text, edited.Text);
-        var run = Rerun(driver, old, edited);
+        var run = RunAfterEdit("scalenet50_light.json", text => text.Replace("[30, 8, 10, 16, 56]", "[31, 8, 10, 16, 56]"));
 
         var modified = Outputs(run, TrackingNames.Models).Where(o => o.Reason == IncrementalStepRunReason.Modified)
             .Select(o => ClassName(o.Value)).ToList();

@@ -1,6 +1,5 @@
 using Dsl.Generator.Diagnostics;
 using Dsl.Generator.Naming;
-using Xunit;
 
 namespace Dsl.Generator.Tests;
 

@@ -1,6 +1,3 @@
-using Microsoft.CodeAnalysis;
-using Xunit;
-
 namespace Dsl.Generator.Tests;
 
 /// <summary>Generated classes go into DslNamespace, else RootNamespace, else the assembly name; a bad value is DSL0020.</summary>

@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace Dsl.Generator.Tests;
 
 /// <summary>A test of the snapshot checks themselves, skipped with DSL_ACCEPT_SNAPSHOTS=1, under which no snapshot check can fail.</summary>

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Dsl.Generator.Specs;
-using Xunit;
 
 namespace Dsl.Generator.Tests;
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Dsl.Generator.Specs;
 using Dsl.Runtime.Training;
-using Xunit;
 
 namespace Dsl.Generator.Tests;
 

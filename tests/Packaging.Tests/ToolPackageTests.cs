@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace Dsl.Packaging.Tests;
 
 /// <summary>

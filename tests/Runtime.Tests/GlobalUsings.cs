@@ -1,3 +1,12 @@
 global using Xunit;
+global using Xunit.Abstractions;
 global using TorchSharp;
 global using static TorchSharp.torch;
+global using System.Diagnostics;
+global using Dsl.Definitions;
+global using Dsl.Runtime.Checkpoints;
+global using Dsl.Runtime.Compute;
+global using Dsl.Runtime.Data;
+global using Dsl.Runtime.Platform;
+global using Dsl.Runtime.Training;
+global using Dsl.Runtime.Tests.Support;

@@ -1,10 +1,5 @@
-using Dsl.Definitions;
-using Dsl.Runtime.Platform;
 using Dsl.Runtime;
 using Dsl.Runtime.Blocks;
-using TorchSharp;
-using Xunit;
-using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests.Blocks;
 

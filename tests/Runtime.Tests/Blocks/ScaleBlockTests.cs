@@ -1,9 +1,6 @@
 using Dsl.Runtime.Blocks;
-using Dsl.Runtime.Compute;
 using Dsl.Runtime.Inference;
 using Dsl.Runtime.Tests.Inference;
-using Xunit;
-using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests.Blocks;
 

@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using Dsl.Runtime.Checkpoints;
-using Xunit;
-
 namespace Dsl.Runtime.Tests.Checkpoints;
 
 public sealed class AtomicFileTests

@@ -1,8 +1,3 @@
-using Dsl.Runtime.Checkpoints;
-using Dsl.Runtime.Parity;
-using Xunit;
-using static TorchSharp.torch;
-
 namespace Dsl.Runtime.Tests.Checkpoints;
 
 public sealed class CheckpointReaderTests
@@ -40,12 +35,8 @@ public sealed class CheckpointReaderTests
     [Fact]
     public void TruncatedArchiveIsAClearError()
     {
-        using var temp = new TempFolder();
-        var path = temp.Combine("truncated.pth.tar");
         var bytes = File.ReadAllBytes(TestPaths.FixtureCheckpoint);
-        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
-        var error = Assert.Throws<CheckpointException>(() => Checkpoint.Read(path));
-        Assert.Contains(path, error.Message);
+        var (error, _) = RefusedFile.AsCheckpoint("truncated.pth.tar", path => File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]));
         Assert.Contains("truncated", error.Message);
     }
 
@@ -57,13 +48,9 @@ public sealed class CheckpointReaderTests
     public void RefusesGlobalsOutsideTheAllowList(string module, string name)
     {
         using var temp = new TempFolder();
-        var path = temp.Combine("hostile.pt");
         var marker = temp.Combine("pwned");
         var pickle = new CraftedPickle().Global(module, name).String($"touch {marker}").Op((byte)0x85).Op('R').Stop();
-        CraftedArchive.Write(path, pickle);
-
-        var error = Assert.Throws<CheckpointException>(() => Checkpoint.Read(path));
-        Assert.Contains(path, error.Message);
+        var (error, _) = RefusedFile.AsCheckpoint("hostile.pt", pickle);
         Assert.Contains($"{module}.{name}", error.Message);
         Assert.False(File.Exists(marker));
     }
@@ -71,35 +58,25 @@ public sealed class CheckpointReaderTests
     [Fact]
     public void StorageShorterThanItsTensorIsReported()
     {
-        using var temp = new TempFolder();
-        var path = temp.Combine("short.pt");
         // The persistent id claims 6 floats, the record holds 4 bytes.
         var pickle = new CraftedPickle().Tensor("FloatStorage", "0", 6, 0, [2, 3], [3, 1]).Stop();
-        CraftedArchive.Write(path, pickle, ("0", new byte[4]));
-        var error = Assert.Throws<CheckpointException>(() => Checkpoint.Read(path));
-        Assert.Contains(path, error.Message);
+        var (error, _) = RefusedFile.AsCheckpoint("short.pt", pickle, ("0", new byte[4]));
         Assert.Contains("holds 4 bytes", error.Message);
     }
 
     [Fact]
     public void ViewBeyondItsStorageIsReported()
     {
-        using var temp = new TempFolder();
-        var path = temp.Combine("overrun.pt");
         var pickle = new CraftedPickle().Tensor("FloatStorage", "0", 4, 2, [2, 2], [2, 1]).Stop();
-        CraftedArchive.Write(path, pickle, ("0", new byte[16]));
-        var error = Assert.Throws<CheckpointException>(() => Checkpoint.Read(path));
+        var (error, _) = RefusedFile.AsCheckpoint("overrun.pt", pickle, ("0", new byte[16]));
         Assert.Contains("needs 6 elements but storage '0' holds 4", error.Message);
     }
 
     [Fact]
     public void UnknownStorageTypeIsReported()
     {
-        using var temp = new TempFolder();
-        var path = temp.Combine("complex.pt");
         var pickle = new CraftedPickle().Tensor("ComplexFloatStorage", "0", 1, 0, [1], [1]).Stop();
-        CraftedArchive.Write(path, pickle, ("0", new byte[8]));
-        var error = Assert.Throws<CheckpointException>(() => Checkpoint.Read(path));
+        var (error, _) = RefusedFile.AsCheckpoint("complex.pt", pickle, ("0", new byte[8]));
         Assert.Contains("unsupported storage type 'torch.ComplexFloatStorage'", error.Message);
     }
 
@@ -143,15 +120,9 @@ public sealed class CheckpointReaderTests
     [Fact]
     public void MissingFileAndNonZipAreClearErrors()
     {
-        using var temp = new TempFolder();
-        var missing = temp.Combine("absent.pt");
-        Assert.Contains(missing, Assert.Throws<CheckpointException>(() => Checkpoint.Read(missing)).Message);
-        var text = temp.Combine("notes.pt");
-        File.WriteAllText(text, "not a checkpoint");
-        Assert.Contains("not a readable zip", Assert.Throws<CheckpointException>(() => Checkpoint.Read(text)).Message);
-        var legacy = temp.Combine("legacy.pt");
-        File.WriteAllBytes(legacy, [0x80, 0x02, 0x8A, 0x0A]);
-        Assert.Contains("legacy", Assert.Throws<CheckpointException>(() => Checkpoint.Read(legacy)).Message);
+        RefusedFile.AsCheckpoint("absent.pt", _ => { });
+        Assert.Contains("not a readable zip", RefusedFile.AsCheckpoint("notes.pt", path => File.WriteAllText(path, "not a checkpoint")).Error.Message);
+        Assert.Contains("legacy", RefusedFile.AsCheckpoint("legacy.pt", path => File.WriteAllBytes(path, [0x80, 0x02, 0x8A, 0x0A])).Error.Message);
     }
 }
 
@@ -161,8 +132,7 @@ public sealed class BareStateDictTests
     public void BareStateDictWithDataParallelPrefixLoadsIntoAModel()
     {
         using var temp = new TempFolder();
-        using var source = new SmallNet();
-        ReferenceFill.Fill(source);
+        using var source = SmallNet.WithReferenceWeights();
         var path = temp.Combine("released.pth");
         Checkpoint.SaveStateDict(path, source.state_dict().Select(e => new KeyValuePair<string, Tensor>("module." + e.Key, e.Value)));
 

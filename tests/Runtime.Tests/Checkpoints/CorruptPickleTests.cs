@@ -1,7 +1,4 @@
 using System.IO.Compression;
-using Dsl.Runtime.Checkpoints;
-using Xunit;
-using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests.Checkpoints;
 

@@ -1,6 +1,4 @@
 using System.Text;
-using Dsl.Runtime.Checkpoints;
-using Xunit;
 
 namespace Dsl.Runtime.Tests.Checkpoints;
 
@@ -10,24 +8,17 @@ public sealed class HostileFieldTests
     [Fact]
     public void AnEmptyTensorWhoseSizesOverflowLibTorchNamesTheFile()
     {
-        using var temp = new TempFolder();
-        var path = temp.Combine("overflow.pt");
         // No element (one size is 0), but libtorch multiplies the sizes before it sees the 0.
         var pickle = new CraftedPickle().Tensor("FloatStorage", "0", 1, 0, [1L << 62, 1L << 62, 0], [0, 0, 0]).Stop();
-        CraftedArchive.Write(path, pickle, ("0", new byte[4]));
-        var error = Assert.Throws<CheckpointException>(() => Checkpoint.Read(path));
-        Assert.Equal(path, error.FilePath);
+        var (error, _) = RefusedFile.AsCheckpoint("overflow.pt", pickle, ("0", new byte[4]));
         Assert.Contains($"libtorch cannot build a tensor of size [{1L << 62}, {1L << 62}, 0] and stride [0, 0, 0]", error.Message);
     }
 
     [Fact]
     public void ControlCharactersFromTheFileAreEscapedInTheMessage()
     {
-        using var temp = new TempFolder();
-        var path = temp.Combine("terminal.pt");
         // STACK_GLOBAL, whose names are UTF-8.
-        CraftedArchive.Write(path, new CraftedPickle().String("os\u001b[2J").String("system\u0007\u202e").Op(0x93).Stop());
-        var error = Assert.Throws<CheckpointException>(() => Checkpoint.Read(path));
+        var (error, _) = RefusedFile.AsCheckpoint("terminal.pt", new CraftedPickle().String("os\u001b[2J").String("system\u0007\u202e").Op(0x93).Stop());
         Assert.Contains(@"refuses the Python global 'os\x1b[2J.system\x07\u202e'", error.Message);
         Assert.DoesNotContain(error.Message, c => char.IsControl(c) || c == '\u202e');
     }
@@ -47,19 +38,16 @@ public sealed class HostileFieldTests
     [Fact]
     public void ASafetensorsTensorOverTwoGigabytesIsAClearError()
     {
-        using var temp = new TempFolder();
-        var path = temp.Combine("huge.safetensors");
         const long bytes = 3L << 30;
         var header = Encoding.UTF8.GetBytes($"{{\"small\":{{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}},\"huge\":{{\"dtype\":\"U8\",\"shape\":[{bytes}],\"data_offsets\":[4,{bytes + 4}]}}}}");
-        using (var file = File.Create(path))
+        var (error, _) = RefusedFile.AsSafeTensors("huge.safetensors", path =>
         {
+            using var file = File.Create(path);
             file.Write(BitConverter.GetBytes((ulong)header.Length));
             file.Write(header);
             // Sparse: the file claims 3 GB but occupies a few blocks.
             file.SetLength(file.Length + bytes + 4);
-        }
-        var error = Assert.Throws<CheckpointException>(() => SafeTensors.Read(path));
-        Assert.Equal(path, error.FilePath);
+        });
         Assert.EndsWith($"tensor 'huge' holds {bytes} bytes; tensors larger than 2 GB are not supported", error.Message);
     }
 }

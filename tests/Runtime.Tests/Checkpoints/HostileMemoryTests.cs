@@ -1,8 +1,4 @@
 using System.IO.Compression;
-using Dsl.Runtime.Checkpoints;
-using Xunit;
-using Xunit.Abstractions;
-using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests.Checkpoints;
 

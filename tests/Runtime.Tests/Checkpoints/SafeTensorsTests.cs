@@ -1,7 +1,4 @@
 using System.Text;
-using Dsl.Runtime.Checkpoints;
-using Xunit;
-using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests.Checkpoints;
 
@@ -20,14 +17,21 @@ public sealed class SafeTensorsTests
         new("transposed", arange(6, ScalarType.Float32).reshape(2, 3).t()),
     ];
 
+    // The sample tensors, written with the metadata to model.safetensors in the folder.
+    private static (string Path, List<KeyValuePair<string, Tensor>> Tensors) WriteSamples(TempFolder temp, Dictionary<string, string> metadata)
+    {
+        var path = temp.Combine("model.safetensors");
+        var tensors = SampleTensors();
+        SafeTensors.Write(path, tensors, metadata);
+        return (path, tensors);
+    }
+
     [Fact]
     public void RoundTripKeepsValuesTypesAndMetadata()
     {
         using var scope = NewDisposeScope();
         using var temp = new TempFolder();
-        var path = temp.Combine("model.safetensors");
-        var tensors = SampleTensors();
-        SafeTensors.Write(path, tensors, new Dictionary<string, string> { ["format"] = "pt", ["arch"] = "bLResNet-50" });
+        var (path, tensors) = WriteSamples(temp, new() { ["format"] = "pt", ["arch"] = "bLResNet-50" });
 
         var headerLength = BitConverter.ToUInt64(File.ReadAllBytes(path), 0);
         Assert.Equal(0UL, headerLength % 8);
@@ -50,9 +54,7 @@ public sealed class SafeTensorsTests
     {
         using var scope = NewDisposeScope();
         using var temp = new TempFolder();
-        var path = temp.Combine("model.safetensors");
-        var tensors = SampleTensors();
-        SafeTensors.Write(path, tensors, new Dictionary<string, string> { ["format"] = "pt" });
+        var (path, tensors) = WriteSamples(temp, new() { ["format"] = "pt" });
 
         var summary = PythonTorch.RunJson("safetensors_summary.py", path);
         Assert.Equal("pt", summary.GetProperty("metadata").GetProperty("format").GetString());
@@ -76,22 +78,17 @@ public sealed class SafeTensorsTests
     [InlineData("""{"a": [1, 2""", 0, "not valid JSON")]
     public void MalformedHeadersAreClearErrors(string header, int dataBytes, string problem)
     {
-        using var temp = new TempFolder();
-        var path = temp.Combine("bad.safetensors");
         var json = Encoding.UTF8.GetBytes(header);
-        File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)json.Length), .. json, .. new byte[dataBytes]]);
-        var error = Assert.Throws<CheckpointException>(() => SafeTensors.Read(path));
-        Assert.Contains(path, error.Message);
+        var (error, _) = RefusedFile.AsSafeTensors("bad.safetensors", path =>
+            File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)json.Length), .. json, .. new byte[dataBytes]]));
         Assert.Contains(problem, error.Message);
     }
 
     [Fact]
     public void HeaderLongerThanTheFileIsAClearError()
     {
-        using var temp = new TempFolder();
-        var path = temp.Combine("truncated.safetensors");
-        File.WriteAllBytes(path, [.. BitConverter.GetBytes(1000UL), .. "{}"u8.ToArray()]);
-        var error = Assert.Throws<CheckpointException>(() => SafeTensors.Read(path));
+        var (error, _) = RefusedFile.AsSafeTensors("truncated.safetensors", path =>
+            File.WriteAllBytes(path, [.. BitConverter.GetBytes(1000UL), .. "{}"u8.ToArray()]));
         Assert.Contains("declares a 1000-byte header", error.Message);
     }
 

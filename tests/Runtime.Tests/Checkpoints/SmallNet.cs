@@ -1,7 +1,5 @@
-using Dsl.Runtime.Checkpoints;
-using TorchSharp;
+using Dsl.Runtime.Parity;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests.Checkpoints;
 
@@ -23,6 +21,14 @@ internal sealed class SmallNet : nn.Module<Tensor, Tensor>
         register_module("conv1", conv1);
         register_module("bn1", bn1);
         register_module("fc", fc);
+    }
+
+    /// <summary>A SmallNet holding the parity check's deterministic weights, which a fresh one does not.</summary>
+    public static SmallNet WithReferenceWeights()
+    {
+        var net = new SmallNet();
+        ReferenceFill.Fill(net);
+        return net;
     }
 
     public Parameter ConvWeight => conv1.weight!;

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Dsl.Runtime.Tests.Checkpoints;
 
 /// <summary>Copies a tensor's values out, for exact comparisons in tests.</summary>

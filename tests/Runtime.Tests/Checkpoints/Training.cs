@@ -1,6 +1,5 @@
 using Dsl.Runtime.Parity;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests.Checkpoints;
 

@@ -1,10 +1,5 @@
 using System.Text.Json;
-using Dsl.Runtime.Checkpoints;
-using Dsl.Runtime.Parity;
-using TorchSharp;
 using TorchSharp.Modules;
-using Xunit;
-using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests.Checkpoints;
 
@@ -24,8 +19,7 @@ public sealed class TrainingCheckpointTests
     /// </summary>
     private static (SmallNet Net, SGD Sgd) Trained()
     {
-        var net = new SmallNet();
-        ReferenceFill.Fill(net);
+        var net = SmallNet.WithReferenceWeights();
         var sgd = Training.Sgd(net);
         net.state_dict()["fc.bias"].requires_grad = false;
         Training.Steps(net, sgd, first: 0, count: 3);
@@ -295,8 +289,7 @@ public sealed class TrainingCheckpointTests
     public void LoadingKeepsTheDestinationsTypeAndLeavesGradientsOff()
     {
         using var temp = new TempFolder();
-        using var source = new SmallNet();
-        ReferenceFill.Fill(source);
+        using var source = SmallNet.WithReferenceWeights();
         var path = temp.Combine("weights.pth");
         Checkpoint.SaveStateDict(path, source);
 

@@ -1,6 +1,4 @@
 using System.IO.Compression;
-using Dsl.Runtime.Checkpoints;
-using Xunit;
 
 namespace Dsl.Runtime.Tests.Checkpoints;
 

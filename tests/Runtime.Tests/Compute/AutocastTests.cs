@@ -1,7 +1,5 @@
 using Dsl.Runtime.Blocks;
-using Dsl.Runtime.Compute;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests.Compute;
 

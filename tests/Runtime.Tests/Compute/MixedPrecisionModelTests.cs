@@ -1,9 +1,4 @@
-using Dsl.Definitions;
-using Dsl.Runtime.Compute;
-using TorchSharp;
 using TorchSharp.Modules;
-using Xunit;
-using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests.Compute;
 

@@ -1,8 +1,3 @@
-using Dsl.Runtime.Compute;
-using Dsl.Runtime.Platform;
-using Dsl.Runtime.Training;
-using static TorchSharp.torch;
-
 namespace Dsl.Runtime.Tests.Compute;
 
 public sealed class PrecisionPolicyTests

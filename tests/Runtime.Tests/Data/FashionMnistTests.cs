@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using Dsl.Runtime.Data;
 
 namespace Dsl.Runtime.Tests.Data;
 

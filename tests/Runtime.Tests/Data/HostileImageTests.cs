@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using Dsl.Runtime.Data;
-using Dsl.Runtime.Tests.Support;
-using Xunit.Abstractions;
-
 namespace Dsl.Runtime.Tests.Data;
 
 /// <summary>Image folders holding files made to cost memory or to block: each is skipped by name, quickly and cheaply.</summary>
@@ -57,10 +52,10 @@ public sealed class HostileImageTests(ITestOutputHelper output)
     {
         using var temp = new TempFolder();
         var fifo = ClassFolders(temp, "pipe.png");
-        HostileFiles.MakeFifo(fifo);
+        HostileFile.MakeFifo(fifo);
         var dataset = new ImageFolderDataset(temp.Path, StandardTransforms.ImageNetEval(16), 3, 16, 16);
 
-        var (kept, skipped) = HostileFiles.WithinSeconds(10, () => LoadEpoch(dataset), fifo);
+        var (kept, skipped) = HostileFile.WithinSeconds(10, () => LoadEpoch(dataset), fifo);
         Assert.Equal(1, kept);
         var warning = Assert.Single(skipped);
         Assert.Equal(fifo, warning.Path);
@@ -70,11 +65,8 @@ public sealed class HostileImageTests(ITestOutputHelper output)
     [Fact]
     public void AFileOverTheSizeBoundIsRefusedUnread()
     {
-        using var temp = new TempFolder();
-        var huge = temp.Combine("huge.jpg");
-        // Sparse: the length is there, the disk blocks are not.
-        using (var file = File.Create(huge)) file.SetLength(ImageDecoder.MaxFileBytes + 1);
-        var error = Assert.Throws<CorruptImageException>(() => ImageDecoder.Decode(huge));
+        var (error, huge) = HostileFile.Refused<CorruptImageException>("huge.jpg",
+            path => HostileFile.Sparse(path, ImageDecoder.MaxFileBytes + 1), path => ImageDecoder.Decode(path));
         Assert.Equal(huge, error.Path);
         Assert.Contains($"more than the {ImageDecoder.MaxFileBytes:N0} allowed", error.Message);
     }
@@ -89,7 +81,7 @@ public sealed class HostileImageTests(ITestOutputHelper output)
         TestImages.WritePng(temp.Combine("a", "real", "nested.png"), 8, 8, seed: 4);
         File.CreateSymbolicLink(temp.Combine("a", "linked.png"), temp.Combine("a", "real", "nested.png"));
 
-        var dataset = HostileFiles.WithinSeconds(10, () => new ImageFolderDataset(temp.Path, StandardTransforms.ImageNetEval(16), 3, 16, 16));
+        var dataset = HostileFile.WithinSeconds(10, () => new ImageFolderDataset(temp.Path, StandardTransforms.ImageNetEval(16), 3, 16, 16));
         var files = Enumerable.Range(0, dataset.Count).Where(i => dataset.LabelOf(i) == 0).Select(i => Path.GetRelativePath(temp.Path, dataset.PathOf(i)));
         Assert.Equal(["a/good.png", "a/linked.png", "a/real/nested.png"], files);
     }

@@ -1,6 +1,3 @@
-using Dsl.Runtime.Data;
-using Dsl.Runtime.Tests.Support;
-
 namespace Dsl.Runtime.Tests.Data;
 
 public sealed class ImageFolderTests

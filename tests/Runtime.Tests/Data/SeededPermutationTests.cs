@@ -1,5 +1,3 @@
-using Dsl.Runtime.Data;
-
 namespace Dsl.Runtime.Tests.Data;
 
 public sealed class SeededPermutationTests

@@ -1,7 +1,3 @@
-using Dsl.Runtime.Data;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Dsl.Runtime.Tests.Data;
 
 public sealed class TransformTests

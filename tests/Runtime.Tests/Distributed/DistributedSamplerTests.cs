@@ -1,4 +1,3 @@
-using Xunit;
 using Dsl.Runtime.Distributed;
 
 namespace Dsl.Runtime.Tests.Distributed;

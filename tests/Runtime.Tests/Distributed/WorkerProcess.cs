@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Dsl.Runtime.Distributed;
 
 namespace Dsl.Runtime.Tests.Distributed;

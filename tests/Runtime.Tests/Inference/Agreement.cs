@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Dsl.Runtime.Tests.Inference;
 
 /// <summary>How far an inference form's logits are from the model's.</summary>

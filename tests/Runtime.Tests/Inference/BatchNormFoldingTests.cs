@@ -1,9 +1,5 @@
 using Dsl.Runtime.Blocks;
-using Dsl.Runtime.Compute;
 using Dsl.Runtime.Inference;
-using TorchSharp;
-using Xunit;
-using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests.Inference;
 

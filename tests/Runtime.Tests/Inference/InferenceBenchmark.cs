@@ -1,14 +1,6 @@
-using System.Diagnostics;
-using Dsl.Definitions;
-using Dsl.Runtime.Compute;
-using Dsl.Runtime.Platform;
 using Dsl.Runtime;
 using Dsl.Runtime.Inference;
 using Dsl.Runtime.Models;
-using TorchSharp;
-using Xunit;
-using Xunit.Abstractions;
-using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests.Inference;
 

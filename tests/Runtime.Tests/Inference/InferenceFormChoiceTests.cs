@@ -1,10 +1,4 @@
-using Dsl.Definitions;
-using Dsl.Runtime.Compute;
 using Dsl.Runtime.Inference;
-using Dsl.Runtime.Training;
-using TorchSharp;
-using Xunit;
-using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests.Inference;
 

@@ -1,10 +1,4 @@
-using Dsl.Definitions;
-using Dsl.Runtime.Compute;
 using Dsl.Runtime.Inference;
-using TorchSharp;
-using Xunit;
-using Xunit.Abstractions;
-using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests.Inference;
 

@@ -1,8 +1,5 @@
 using Dsl.Runtime;
-using Dsl.Runtime.Data;
 using Dsl.Runtime.Logging;
-using Dsl.Runtime.Tests.Support;
-using Dsl.Runtime.Training;
 
 namespace Dsl.Runtime.Tests.Logging;
 

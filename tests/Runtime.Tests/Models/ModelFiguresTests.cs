@@ -1,8 +1,4 @@
-using Dsl.Definitions;
 using Dsl.Runtime.Models;
-using TorchSharp;
-using static TorchSharp.torch;
-using Xunit;
 
 namespace Dsl.Runtime.Tests.Models;
 
@@ -97,8 +93,7 @@ public sealed class ModelFiguresTests
 
         // Big-Little Net zeroes every bottleneck's last gamma, but not the little_e or shortcut batch norms.
         Assert.All(model.Layer4[2].Bn3.weight!.data<float>().ToArray(), g => Assert.Equal(0f, g));
-        var littleNorm = (TorchSharp.Modules.BatchNorm2d)model.Layer1.LittleE[1];
-        Assert.All(littleNorm.weight!.data<float>().ToArray(), g => Assert.Equal(1f, g));
+        Assert.All(model.Layer1.LittleE.Norm.weight!.data<float>().ToArray(), g => Assert.Equal(1f, g));
         // kaiming normal, fan_out: std = sqrt(2 / (k*k*out)).
         var weight = model.Layer4[0].Conv2.weight!;
         var std = weight.norm().item<float>() / Math.Sqrt(weight.numel());

@@ -1,9 +1,4 @@
-using Dsl.Definitions;
 using Dsl.Runtime.Models;
-using Xunit;
-using Xunit.Abstractions;
-using Dsl.Runtime.Platform;
-using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests.Models;
 

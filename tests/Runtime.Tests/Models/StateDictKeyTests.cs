@@ -1,7 +1,4 @@
 using System.Text.Json;
-using Dsl.Definitions;
-using Dsl.Runtime.Checkpoints;
-using Xunit;
 
 namespace Dsl.Runtime.Tests.Models;
 

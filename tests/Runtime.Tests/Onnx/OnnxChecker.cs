@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Dsl.Runtime.Tests.Onnx;
 
 /// <summary>The reference ONNX checker, <c>onnx.checker.check_model</c> of Debian's python3-onnx, run on a file.</summary>

@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace Dsl.Runtime.Tests.Onnx;
 
 /// <summary>A theory that needs the reference ONNX checker: skipped, saying why, where Python's onnx is missing.</summary>

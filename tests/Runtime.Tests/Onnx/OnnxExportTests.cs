@@ -1,9 +1,5 @@
-using Dsl.Definitions;
 using Dsl.Runtime.Tests.Inference;
 using Dsl.Runtime.Onnx;
-using Xunit;
-using Xunit.Abstractions;
-using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests.Onnx;
 

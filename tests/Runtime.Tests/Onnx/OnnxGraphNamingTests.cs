@@ -1,8 +1,5 @@
-using Dsl.Definitions;
-using Dsl.Runtime.Compute;
 using Dsl.Runtime.Inference;
 using Dsl.Runtime.Onnx;
-using Xunit;
 
 namespace Dsl.Runtime.Tests.Onnx;
 

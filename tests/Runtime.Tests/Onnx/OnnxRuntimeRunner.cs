@@ -1,7 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using TorchSharp;
-using static TorchSharp.torch;
 using Tensor = TorchSharp.torch.Tensor;
 
 namespace Dsl.Runtime.Tests.Onnx;

@@ -1,10 +1,6 @@
 using System.Text.Json;
-using Dsl.Definitions;
 using Dsl.Runtime.Tests.Checkpoints;
-using static TorchSharp.torch;
-using Dsl.Runtime.Checkpoints;
 using Dsl.Runtime.Parity;
-using Xunit;
 
 namespace Dsl.Runtime.Tests.Parity;
 

@@ -1,7 +1,5 @@
 using Dsl.Runtime.Tests.Checkpoints;
 using Dsl.Runtime.Parity;
-using Xunit;
-using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests.Parity;
 

@@ -1,5 +1,3 @@
-using Dsl.Runtime.Platform;
-
 namespace Dsl.Runtime.Tests.Platform;
 
 public sealed class CpuCapabilitiesTests

@@ -1,6 +1,3 @@
-using Dsl.Runtime.Platform;
-using static TorchSharp.torch;
-
 namespace Dsl.Runtime.Tests.Platform;
 
 public sealed class LibTorchAutocastTests

@@ -1,6 +1,3 @@
-using Dsl.Runtime.Platform;
-using Xunit;
-
 namespace Dsl.Runtime.Tests.Platform;
 
 /// <summary>A test of oneDNN's own bfloat16 kernels: skipped, naming what is missing, on a CPU (or under a <c>DSL_CPU</c> cap) without them.</summary>

@@ -1,12 +1,7 @@
-using Dsl.Runtime.Compute;
-using Dsl.Runtime.Platform;
 using Dsl.Runtime.Tests.Inference;
 using Dsl.Runtime;
 using Dsl.Runtime.Blocks;
 using Dsl.Runtime.Inference;
-using TorchSharp;
-using Xunit;
-using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests.Platform;
 

@@ -1,6 +1,3 @@
-using Dsl.Runtime.Platform;
-using static TorchSharp.torch;
-
 namespace Dsl.Runtime.Tests.Platform;
 
 /// <summary>Whatever the load-time check decided about oneDNN on this CPU, convolutions of few channels come out right.</summary>

@@ -1,5 +1,4 @@
 using System.Text;
-using Dsl.Runtime.Platform;
 
 namespace Dsl.Runtime.Tests.Platform;
 

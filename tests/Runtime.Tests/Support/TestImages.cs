@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.IO.Compression;
 
 namespace Dsl.Runtime.Tests.Support;
@@ -37,6 +36,16 @@ internal static class TestImages
     public static void WriteJpegs(IEnumerable<(string Path, int Width, int Height, int Level)> images) =>
         RunPil("for p, w, h, v in rows:\n    Image.new('RGB', (int(w), int(h)), (int(v), 255 - int(v), 128)).save(p, 'JPEG')\n",
             images.Select(i => $"{i.Path}\t{i.Width}\t{i.Height}\t{i.Level}"));
+
+    /// <summary>An image folder of two classes, a and b, each of <paramref name="perClass"/> photo-like JPEGs of the given size.</summary>
+    public static void WritePhotoClassFolders(TempFolder root, int perClass, int size)
+    {
+        foreach (var name in new[] { "a", "b" })
+        {
+            Directory.CreateDirectory(root.Combine(name));
+            WritePhotoJpegs(Enumerable.Range(0, perClass).Select(i => root.Combine(name, $"{i:D2}.jpg")), size, size);
+        }
+    }
 
     /// <summary>
     /// Writes photo-like JPEGs with PIL (quality 90): a gradient at a random angle mixed with Gaussian noise,

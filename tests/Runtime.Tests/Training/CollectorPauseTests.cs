@@ -1,5 +1,4 @@
 using System.Runtime;
-using Dsl.Runtime.Training;
 
 namespace Dsl.Runtime.Tests.Training;
 

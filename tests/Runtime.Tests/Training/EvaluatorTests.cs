@@ -1,7 +1,3 @@
-using Dsl.Runtime.Data;
-using Dsl.Runtime.Training;
-using static TorchSharp.torch;
-
 namespace Dsl.Runtime.Tests.Training;
 
 public sealed class EvaluatorTests

@@ -1,7 +1,4 @@
-using Dsl.Runtime.Platform;
-using Dsl.Runtime.Training;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests.Training;
 

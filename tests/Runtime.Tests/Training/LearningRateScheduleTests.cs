@@ -1,6 +1,3 @@
-using Dsl.Runtime.Training;
-using static TorchSharp.torch;
-
 namespace Dsl.Runtime.Tests.Training;
 
 public sealed class LearningRateScheduleTests

@@ -1,10 +1,4 @@
-using Dsl.Definitions;
-using Dsl.Runtime.Platform;
-using Dsl.Runtime.Tests.Support;
 using Dsl.Runtime;
-using Dsl.Runtime.Data;
-using Dsl.Runtime.Compute;
-using Dsl.Runtime.Training;
 
 namespace Dsl.Runtime.Tests.Training;
 

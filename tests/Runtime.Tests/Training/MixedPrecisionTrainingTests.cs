@@ -1,8 +1,3 @@
-using Dsl.Definitions;
-using Dsl.Runtime.Compute;
-using Dsl.Runtime.Data;
-using Dsl.Runtime.Tests.Support;
-using Dsl.Runtime.Training;
 using BatchNorm2d = TorchSharp.Modules.BatchNorm2d;
 
 namespace Dsl.Runtime.Tests.Training;

@@ -1,11 +1,4 @@
-using System.Diagnostics;
-using Dsl.Definitions;
 using Dsl.Runtime.Tests.Inference;
-using Dsl.Runtime.Training;
-using TorchSharp;
-using Xunit;
-using Xunit.Abstractions;
-using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests.Training;
 

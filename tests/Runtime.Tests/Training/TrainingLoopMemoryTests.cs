@@ -1,7 +1,4 @@
 using TorchSharp.Modules;
-using static TorchSharp.torch;
-using Dsl.Runtime.Tests.Support;
-using Xunit.Abstractions;
 
 namespace Dsl.Runtime.Tests.Training;
 

@@ -1,10 +1,5 @@
 using Dsl.Runtime;
-using Dsl.Runtime.Checkpoints;
-using Dsl.Runtime.Compute;
-using Dsl.Runtime.Data;
-using Dsl.Runtime.Training;
 using Dsl.Runtime.Tests.Data;
-using Dsl.Runtime.Tests.Support;
 
 namespace Dsl.Runtime.Tests.Training;
 

@@ -1,7 +1,3 @@
-using Dsl.Runtime.Compute;
-using Dsl.Runtime.Training;
-using static TorchSharp.torch;
-
 namespace Dsl.Runtime.Tests.Training;
 
 public sealed class TrainingStepTests

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Dsl.Runtime.Tests.Support;
 using Dsl.Trainer.Models;
 
 namespace Dsl.Trainer.Tests.Cli;

@@ -1,7 +1,5 @@
 using Dsl.Runtime.Logging;
 using Dsl.Runtime.Models;
-using Dsl.Runtime.Tests.Support;
-using Dsl.Runtime.Training;
 
 namespace Dsl.Trainer.Tests.Cli;
 

@@ -1,6 +1,5 @@
 using Dsl.Runtime.Tests.Inference;
 using Dsl.Runtime.Tests.Onnx;
-using Dsl.Runtime.Checkpoints;
 using Dsl.Trainer.Specs;
 
 namespace Dsl.Trainer.Tests.Cli;

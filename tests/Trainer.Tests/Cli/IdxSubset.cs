@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using Dsl.Runtime.Data;
 
 namespace Dsl.Trainer.Tests.Cli;
 

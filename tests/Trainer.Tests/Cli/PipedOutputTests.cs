@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Dsl.Trainer.Tests.Cli;
 
 /// <summary><c>dsl list</c> and <c>dsl summary</c> with their output piped, as a script or a log gets them.</summary>

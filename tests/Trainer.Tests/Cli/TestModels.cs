@@ -1,7 +1,4 @@
-using Dsl.Runtime.Compute;
 using Dsl.Runtime.Models;
-using Dsl.Runtime.Tests.Support;
-using Dsl.Runtime.Training;
 
 namespace Dsl.Trainer.Tests.Cli;
 

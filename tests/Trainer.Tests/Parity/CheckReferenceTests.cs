@@ -1,5 +1,4 @@
 using Dsl.Trainer.Commands;
-using Xunit;
 
 namespace Dsl.Trainer.Tests.Parity;
 

@@ -1,6 +1,3 @@
-using Dsl.Runtime.Compute;
-using Dsl.Runtime.Platform;
-using Dsl.Runtime.Training;
 using Dsl.Trainer.Platform;
 using Dsl.Trainer.Tests.Cli;
 

@@ -1,4 +1,3 @@
-using Dsl.Runtime.Tests.Support;
 using Dsl.Trainer.Specs;
 
 namespace Dsl.Trainer.Tests.Specs;
@@ -12,10 +11,10 @@ public sealed class HostileSpecFolderTests
     public void AFifoBesideTheSpecIsNotRead()
     {
         using var temp = new TempFolder();
-        HostileFiles.MakeFifo(temp.Combine("stray.json"));
+        HostileFile.MakeFifo(temp.Combine("stray.json"));
         var path = temp.Combine("plain.model.yaml");
         File.WriteAllText(path, Resnet);
-        var model = HostileFiles.WithinSeconds(60, () => SpecCompiler.Compile(path), temp.Combine("stray.json"));
+        var model = HostileFile.WithinSeconds(60, () => SpecCompiler.Compile(path), temp.Combine("stray.json"));
         Assert.Equal("Plain-Net", model.Name);
     }
 
@@ -24,20 +23,17 @@ public sealed class HostileSpecFolderTests
     {
         using var temp = new TempFolder();
         var rows = temp.Combine("rows.json");
-        HostileFiles.MakeFifo(rows);
+        HostileFile.MakeFifo(rows);
         var path = temp.Combine("scale.model.yaml");
         File.WriteAllText(path, "name: Scale-Net\nfamily: scalenet\ndepth: 50\nallocation_file: rows.json\n");
-        var error = HostileFiles.WithinSeconds(10, () => Assert.Throws<SpecCompilationException>(() => SpecCompiler.Compile(path)), rows);
+        var error = HostileFile.WithinSeconds(10, () => Assert.Throws<SpecCompilationException>(() => SpecCompiler.Compile(path)), rows);
         Assert.Equal([$"{rows}: error: '{rows}' is a FIFO, not a regular file"], error.Diagnostics);
     }
 
     [Fact]
     public void ASpecFileOverTheSizeBoundIsRefusedUnread()
     {
-        using var temp = new TempFolder();
-        var path = temp.Combine("huge.model.yaml");
-        using (var file = File.Create(path)) file.SetLength(SpecCompiler.MaxFileBytes + 1);
-        var error = Assert.Throws<SpecCompilationException>(() => SpecCompiler.Compile(path));
+        var (error, path) = Refused("huge.model.yaml", path => HostileFile.Sparse(path, SpecCompiler.MaxFileBytes + 1));
         Assert.Equal([$"{path}: error: '{path}' has {SpecCompiler.MaxFileBytes + 1:N0} bytes, more than the {SpecCompiler.MaxFileBytes:N0} allowed"],
             error.Diagnostics);
     }
@@ -45,11 +41,12 @@ public sealed class HostileSpecFolderTests
     [Fact]
     public void AMissingAllocationFileIsTheGeneratorsLocatedError()
     {
-        using var temp = new TempFolder();
-        var path = temp.Combine("scale.model.yaml");
-        File.WriteAllText(path, "name: Scale-Net\nfamily: scalenet\ndepth: 50\nallocation_file: absent.json\n");
-        var error = Assert.Throws<SpecCompilationException>(() => SpecCompiler.Compile(path));
+        var (error, path) = Refused("scale.model.yaml",
+            path => File.WriteAllText(path, "name: Scale-Net\nfamily: scalenet\ndepth: 50\nallocation_file: absent.json\n"));
         Assert.Equal([$"{path}(4,18): error DSL0013: Allocation file 'absent.json' is not among the AdditionalFiles (known data files: none)"],
             error.Diagnostics);
     }
+
+    private static (SpecCompilationException Error, string Path) Refused(string name, Action<string> write) =>
+        HostileFile.Refused<SpecCompilationException>(name, write, path => SpecCompiler.Compile(path));
 }

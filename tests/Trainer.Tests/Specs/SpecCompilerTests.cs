@@ -1,6 +1,3 @@
-using Dsl.Definitions;
-using Dsl.Runtime.Compute;
-using Dsl.Runtime.Training;
 using Dsl.Trainer.Specs;
 
 namespace Dsl.Trainer.Tests.Specs;

@@ -1,33 +1,24 @@
-using System.Diagnostics;
-using Dsl.Runtime.Data;
-using Dsl.Runtime.Tests.Support;
-using Xunit.Abstractions;
+using Dsl.Runtime.Tests.Inference;
 
 namespace Dsl.Runtime.Tests.Data;
 
-public sealed class ThroughputTests(ITestOutputHelper output)
+/// <summary>
+/// Images per second that two workers decode and augment from 224x224 JPEGs, for training and for evaluation. Two
+/// CPU cores train a ResNet-50-sized model at about 20-60 images/s, so the loader should deliver more.
+/// </summary>
+public sealed class LoaderBenchmark(ITestOutputHelper output)
 {
-    // What two CPU cores train a ResNet-50-sized model at is about 20-60 images/s; the loader must outpace that.
-    private const double TrainingImagesPerSecond = 60;
-
-    [Fact]
-    public void TwoWorkersDecodeAndAugmentJpegsFasterThanTrainingConsumesThem()
+    [BenchmarkFact]
+    public void TwoWorkersDecodingJpegs()
     {
         using var temp = new TempFolder();
-        const int perClass = 24;
-        foreach (var name in new[] { "a", "b" })
-        {
-            Directory.CreateDirectory(temp.Combine(name));
-            TestImages.WritePhotoJpegs(Enumerable.Range(0, perClass).Select(i => temp.Combine(name, $"{i:D2}.jpg")), 224, 224);
-        }
+        TestImages.WritePhotoClassFolders(temp, perClass: 24, 224);
         var train = new ImageFolderDataset(temp.Path, StandardTransforms.ImageNetTrain(224), 3, 224, 224);
         var eval = new ImageFolderDataset(temp.Path, StandardTransforms.ImageNetEval(224), 3, 224, 224);
 
         var trainRate = ImagesPerSecond(new DataLoader(train, 16, shuffle: true, seed: 3, workers: 2));
         var evalRate = ImagesPerSecond(new DataLoader(eval, 16, shuffle: false, workers: 2));
         output.WriteLine($"224x224 JPEG decode + transform on 2 workers: training {trainRate:F0} images/s, evaluation {evalRate:F0} images/s");
-        Assert.True(trainRate > TrainingImagesPerSecond, $"training transforms deliver {trainRate:F0} images/s");
-        Assert.True(evalRate > TrainingImagesPerSecond, $"evaluation transforms deliver {evalRate:F0} images/s");
     }
 
     // The second of two epochs, so that the first pays for JIT compilation and the page cache.
@@ -39,7 +30,6 @@ public sealed class ThroughputTests(ITestOutputHelper output)
             var images = 0;
             foreach (var batch in loader.Epoch(epoch))
                 using (batch) images += batch.Count;
-            Assert.Equal(loader.Dataset.Count, images);
             return images / clock.Elapsed.TotalSeconds;
         }
         Epoch(0);

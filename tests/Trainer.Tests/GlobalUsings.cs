@@ -1,3 +1,0 @@
-global using Xunit;
-global using TorchSharp;
-global using static TorchSharp.torch;
