@@ -20,7 +20,7 @@ public sealed class SpecParser
     [
         "$schema", "name", "description", "family", "block", "depth", "blocks", "alpha", "beta", "cardinality",
         "base_width", "se_reduction", "classes", "input", "widths", "stem", "allocation", "allocation_file",
-        "training",
+        "features", "training",
     ];
 
     public static readonly IReadOnlyList<string> StemKeys = ["kernel", "stride", "channels", "downsample", "max_pool"];
@@ -99,6 +99,7 @@ public sealed class SpecParser
             stem,
             allocation,
             Text(fields, "allocation_file"),
+            IntegerItems(fields, "features", int.MinValue, int.MaxValue),
             fields.TryGetValue("training", out var trainingNode) ? ReadTraining(trainingNode) : null);
     }
 
@@ -236,7 +237,13 @@ public sealed class SpecParser
         return (int)value.Value;
     }
 
-    private Located<EquatableArray<int>>? IntegerList(Dictionary<string, SpecNode> fields, string key, int min, int max)
+    private Located<EquatableArray<int>>? IntegerList(Dictionary<string, SpecNode> fields, string key, int min, int max) =>
+        IntegerItems(fields, key, min, max) is { } items
+            ? new Located<EquatableArray<int>>(items.Value.Select(i => i.Value).ToEquatableArray(), items.Span)
+            : null;
+
+    /// <summary>A list of integers, each with its own position, so a later rule can point at the one it refuses.</summary>
+    private Located<EquatableArray<Located<int>>>? IntegerItems(Dictionary<string, SpecNode> fields, string key, int min, int max)
     {
         if (!fields.TryGetValue(key, out var node)) return null;
         if (node is not SequenceNode sequence)
@@ -244,14 +251,15 @@ public sealed class SpecParser
             Report(DiagnosticCatalog.WrongType, node.Span, key, "a list of integers", node.Describe());
             return null;
         }
-        var values = new List<int>();
+        var values = new List<Located<int>>();
         var ok = true;
         for (var i = 0; i < sequence.Items.Count; i++)
         {
-            if (IntegerValue(sequence.Items[i], key + "[" + i + "]", min, max) is { } v) values.Add(v);
+            var item = sequence.Items[i];
+            if (IntegerValue(item, key + "[" + i + "]", min, max) is { } v) values.Add(new Located<int>(v, item.Span));
             else ok = false;
         }
-        return ok ? new Located<EquatableArray<int>>(values.ToEquatableArray(), node.Span) : null;
+        return ok ? new Located<EquatableArray<Located<int>>>(values.ToEquatableArray(), node.Span) : null;
     }
 
     private EquatableArray<AllocationRow>? ReadAllocation(SpecNode node, string label)

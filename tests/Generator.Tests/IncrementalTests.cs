@@ -20,6 +20,20 @@ public sealed class IncrementalTests
     private static GeneratorRunResult Rerun(GeneratorDriver driver, InMemoryAdditionalText old, InMemoryAdditionalText replacement) =>
         driver.ReplaceAdditionalText(old, replacement).RunGenerators(GeneratorHarness.EmptyCompilation()).GetRunResult().Results[0];
 
+    /// <summary>A run on the repository's files, then a rerun with one file's <paramref name="oldText"/> replaced.</summary>
+    private static GeneratorRunResult RerunWithEdit(string fileName, string oldText, string newText)
+    {
+        var (driver, files) = Prime();
+        var old = files.Single(f => f.Path.EndsWith(fileName, StringComparison.Ordinal));
+        var edited = new InMemoryAdditionalText(old.Path, old.Text.Replace(oldText, newText));
+        Assert.NotEqual(old.Text, edited.Text);
+        return Rerun(driver, old, edited);
+    }
+
+    /// <summary>The class names of the models whose step output changed.</summary>
+    private static List<string?> ModifiedModels(GeneratorRunResult run) =>
+        Outputs(run, TrackingNames.Models).Where(o => o.Reason == IncrementalStepRunReason.Modified).Select(o => ClassName(o.Value)).ToList();
+
     private static IEnumerable<(object Value, IncrementalStepRunReason Reason)> Outputs(GeneratorRunResult run, string step) =>
         run.TrackedSteps[step].SelectMany(s => s.Outputs);
 
@@ -41,11 +55,7 @@ public sealed class IncrementalTests
     [Fact]
     public void WidthEditRegeneratesOnlyThatModel()
     {
-        var (driver, files) = Prime();
-        var old = files.Single(f => f.Path.EndsWith("bLResNet-50-tiny.model.yaml", StringComparison.Ordinal));
-        var edited = new InMemoryAdditionalText(old.Path, old.Text.Replace("widths: [8, 16, 32, 64]", "widths: [8, 16, 32, 128]"));
-        Assert.NotEqual(old.Text, edited.Text);
-        var run = Rerun(driver, old, edited);
+        var run = RerunWithEdit("bLResNet-50-tiny.model.yaml", "widths: [8, 16, 32, 64]", "widths: [8, 16, 32, 128]");
 
         var models = Outputs(run, TrackingNames.Models).ToList();
         var modified = models.Where(o => o.Reason == IncrementalStepRunReason.Modified).Select(o => ClassName(o.Value)).ToList();
@@ -59,17 +69,23 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void FeaturesEditRegeneratesOnlyThatModel()
+    {
+        var run = RerunWithEdit("bLResNet-50-tiny.model.yaml", "classes: 10\n", "classes: 10\nfeatures: [2, 4]\n");
+
+        Assert.Equal(["BLResNet50Tiny"], ModifiedModels(run));
+        Assert.All(Outputs(run, TrackingNames.CatalogEntries), o => Assert.NotEqual(IncrementalStepRunReason.Modified, o.Reason));
+        var source = run.GeneratedSources.Single(s => s.HintName == "BLResNet50Tiny.g.cs").SourceText.ToString();
+        Assert.Contains("FeatureChannels { get; } = [64, 256];", source);
+        Assert.DoesNotContain("Stage1Channels", source);
+    }
+
+    [Fact]
     public void AllocationFileEditRegeneratesOnlyTheModelUsingIt()
     {
-        var (driver, files) = Prime();
-        var old = files.Single(f => f.Path.EndsWith("scalenet50_light.json", StringComparison.Ordinal));
-        var edited = new InMemoryAdditionalText(old.Path, old.Text.Replace("[30, 8, 10, 16, 56]", "[31, 8, 10, 16, 56]"));
-        Assert.NotEqual(old.Text, edited.Text);
-        var run = Rerun(driver, old, edited);
+        var run = RerunWithEdit("scalenet50_light.json", "[30, 8, 10, 16, 56]", "[31, 8, 10, 16, 56]");
 
-        var modified = Outputs(run, TrackingNames.Models).Where(o => o.Reason == IncrementalStepRunReason.Modified)
-            .Select(o => ClassName(o.Value)).ToList();
-        Assert.Equal(["ScaleNet50Light"], modified);
+        Assert.Equal(["ScaleNet50Light"], ModifiedModels(run));
         Assert.Contains("branches: [new(scale: 1, channels: 31)", run.GeneratedSources.Single(s => s.HintName == "ScaleNet50Light.g.cs").SourceText.ToString());
     }
 
