@@ -185,8 +185,13 @@ internal sealed class SpecResolver
     private int[] ResolveFeatures()
     {
         if (spec.Features is not { } listed) return Enumerable.Range(1, StageCount).ToArray();
-        if (listed.Value.Count == 0)
-            Report(DiagnosticCatalog.OutOfRange, listed.Span, "features", "an empty list", "at least one stage, from 1 to " + StageCount);
+        if (listed.Value.Count == 0 || listed.Value.Count > StageCount)
+        {
+            // One diagnostic for an overlong list, not one per repeated entry.
+            Report(DiagnosticCatalog.OutOfRange, listed.Span, "features", listed.Value.Count == 0 ? "an empty list" : listed.Value.Count + " entries",
+                "1 to " + StageCount + " entries, each a stage from 1 to " + StageCount);
+            return [];
+        }
         var stages = new List<int>();
         for (var i = 0; i < listed.Value.Count; i++)
         {

@@ -84,6 +84,7 @@ internal static class BadSpecCases
             ("b.model.yaml", "name: B\nfamily: big-little\ndepth: 50\nfeatures: []\n"),
             ("c.model.yaml", "name: C\nfamily: resnet\ndepth: 50\nfeatures: [2, three]\n"),
             ("d.model.yaml", "name: D\nfamily: resnet\ndepth: 50\nfeatures: 4\n"),
+            ("e.model.yaml", "name: E\nfamily: resnet\ndepth: 50\nfeatures: [1, 2, 3, 4, 1, 2]\n"),
         ],
         ["two-documents"] = [("bad.model.yaml", "name: Bad\nfamily: resnet\ndepth: 50\n---\nname: Other\n")],
     };
