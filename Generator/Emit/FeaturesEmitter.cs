@@ -53,7 +53,7 @@ internal static class FeaturesEmitter
         }
         w.Line();
         w.Line("/// <summary>The maps in stage order, for code that takes any number of them (a feature pyramid).</summary>");
-        w.Line("public IReadOnlyList<Tensor> Maps => " + "[" + string.Join(", ", f.Select(m => m.Name)) + "];");
+        w.Line("public IReadOnlyList<Tensor> Maps => [" + string.Join(", ", f.Select(m => m.Name)) + "];");
         w.Line();
         w.Open("public void Dispose()");
         foreach (var map in f) w.Line(map.Name + ".Dispose();");
