@@ -92,8 +92,32 @@ internal sealed class NetworkBuilder
             SpecResolver.FileName(spec.FilePath),
             spec.Depth, spec.StageBlocks.ToEquatableArray(), spec.Alpha, spec.Beta, spec.Cardinality, spec.BaseWidth, spec.SeReduction,
             spec.Classes, spec.Input, spec.Widths.ToEquatableArray(), spec.Family == SpecResolver.BigLittle, stem, stages.ToEquatableArray(),
-            x.Channels, cost.Rows, cost.Parameters, cost.MultiplyAdds, spec.Training);
+            Features(stem, stages), x.Channels, cost.Rows, cost.Parameters, cost.MultiplyAdds, spec.Training);
     }
+
+    /// <summary>The maps the spec asks for, each with its stride from the input: the stem's, then each stage's own in turn.</summary>
+    private EquatableArray<FeatureDescription> Features(StemDescription stem, IReadOnlyList<StageDescription> stages)
+    {
+        var stride = stem.Stride * (stem.Downsample ? 2 : 1) * (stem.MaxPool ? 2 : 1);
+        var features = new List<FeatureDescription>();
+        for (var i = 0; i < stages.Count; i++)
+        {
+            stride *= OwnStride(stages[i]);
+            if (spec.Features.Contains(i + 1)) features.Add(new FeatureDescription(i + 1, stride, stages[i].Output));
+        }
+        return features.ToEquatableArray();
+    }
+
+    /// <summary>
+    /// How much a stage shrinks its input: a bL-module by its fusion block (its Big branch's stride 2 is upsampled back
+    /// to the Little branch's resolution before they merge), a sequence by the product of its blocks' strides.
+    /// </summary>
+    private static int OwnStride(StageDescription stage) => stage.Kind switch
+    {
+        StageKind.BigLittle => stage.Fusion.Aggregate(1, (product, b) => product * b.Stride),
+        StageKind.Scale => stage.ScaleBlocks.Aggregate(1, (product, b) => product * b.Stride),
+        _ => stage.Blocks.Aggregate(1, (product, b) => product * b.Stride),
+    };
 
     private StemDescription BuildStem()
     {

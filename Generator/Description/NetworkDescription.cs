@@ -67,6 +67,20 @@ public sealed record StageDescription(string Name, StageKind Kind, EquatableArra
 public sealed record StemDescription(int Channels, int Kernel, int Stride, bool MaxPool, bool BigLittle, bool Downsample,
     int LittleChannels, FeatureShape Conv1Output, FeatureShape Output);
 
+/// <summary>
+/// One map that Features returns: the output of stage <paramref name="Stage"/> (layer1..layer4 are stages 1..4), its
+/// stride (the product of every stride from the input to it, so one of its pixels spans Stride input pixels per side)
+/// and its shape at the declared input.
+/// </summary>
+public sealed record FeatureDescription(int Stage, int Stride, FeatureShape Shape)
+{
+    /// <summary>The name of the map in the generated code: Stage1..Stage4.</summary>
+    public string Name => "Stage" + Stage;
+
+    /// <summary>The state-dict name of the stage that produces it.</summary>
+    public string Layer => "layer" + Stage;
+}
+
 /// <summary>One row of the layer table printed by a summary: a module, its output shape and its cost.</summary>
 public sealed record LayerRow(string Name, string Kind, EquatableArray<long> OutputShape, long Parameters, long MultiplyAdds);
 
@@ -93,6 +107,7 @@ public sealed record NetworkDescription(
     bool ZeroInitLastBatchNorm,
     StemDescription Stem,
     EquatableArray<StageDescription> Stages,
+    EquatableArray<FeatureDescription> Features,
     int HeadFeatures,
     EquatableArray<LayerRow> Layers,
     long ParameterCount,

@@ -28,6 +28,9 @@ internal sealed class ResolvedSpec
     public bool StemDownsample { get; init; }
     public bool StemMaxPool { get; init; }
     public IReadOnlyList<AllocationRow>? Allocation { get; init; }
+
+    /// <summary>The stages Features returns (1 to 4, as layer1 to layer4), ascending.</summary>
+    public IReadOnlyList<int> Features { get; init; } = default!;
     public TrainingDescription Training { get; init; } = default!;
 
     public SourceSpan NameSpan { get; init; }

@@ -95,6 +95,7 @@ internal sealed class SpecResolver
         var allocationSpan = spec.Allocation?.Span ?? spec.AllocationFile?.Span ?? spec.RootSpan;
         var allocationPath = spec.FilePath;
         if (family == ScaleNet) allocation = ResolveAllocation(dataFiles, ref allocationPath);
+        var features = ResolveFeatures();
 
         if (diagnostics.Count > errorsBefore || stageBlocks is null || className is null) return null;
 
@@ -127,6 +128,7 @@ internal sealed class SpecResolver
             StemDownsample = stem?.Downsample?.Value ?? true,
             StemMaxPool = stem?.MaxPool?.Value ?? family != BigLittle,
             Allocation = allocation,
+            Features = features,
             Training = TrainingDescription.From(spec.Training, block),
             NameSpan = spec.Name.Value.Span,
             StageBlocksSpan = stageSpan,
@@ -177,6 +179,33 @@ internal sealed class SpecResolver
         if (table.TryGetValue(d.Value, out var stages)) return stages;
         Report(DiagnosticCatalog.UnknownDepth, d.Span, d.Value, family, string.Join(", ", table.Keys.OrderBy(k => k)));
         return null;
+    }
+
+    /// <summary>The stages Features returns, in stage order: every stage unless the spec lists some, each at most once.</summary>
+    private int[] ResolveFeatures()
+    {
+        if (spec.Features is not { } listed) return Enumerable.Range(1, StageCount).ToArray();
+        if (listed.Value.Count == 0 || listed.Value.Count > StageCount)
+        {
+            // One diagnostic for an overlong list, not one per repeated entry.
+            Report(DiagnosticCatalog.OutOfRange, listed.Span, "features", listed.Value.Count == 0 ? "an empty list" : listed.Value.Count + " entries",
+                "1 to " + StageCount + " entries, each a stage from 1 to " + StageCount);
+            return [];
+        }
+        var stages = new List<int>();
+        for (var i = 0; i < listed.Value.Count; i++)
+        {
+            var (stage, span) = listed.Value[i];
+            var label = "features[" + i + "]";
+            if (stage < 1 || stage > StageCount)
+                Report(DiagnosticCatalog.UnknownFeatureStage, span, label, stage,
+                    "the network's stages are 1 to " + StageCount + " (layer1 to layer" + StageCount + ")");
+            else if (stages.Contains(stage))
+                Report(DiagnosticCatalog.UnknownFeatureStage, span, label, stage, "stage " + stage + " is already listed");
+            else stages.Add(stage);
+        }
+        stages.Sort();
+        return stages.ToArray();
     }
 
     private IReadOnlyList<AllocationRow>? ResolveAllocation(EquatableArray<DataFile> dataFiles, ref string rowsPath)

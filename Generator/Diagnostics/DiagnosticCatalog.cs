@@ -77,11 +77,15 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor TooManyParameters = Error("DSL0022", "Network has too many parameters",
         "The network has {0} trainable parameters, more than the {1} allowed ({2} of float32 weights)");
 
+    public static readonly DiagnosticDescriptor UnknownFeatureStage = Error("DSL0023", "Feature stage that the network cannot return",
+        "'{0}' is {1}: {2}");
+
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
     [
         SyntaxError, UnknownKey, WrongType, MissingField, OutOfRange, UnknownDepth, NotDivisible, AllocationRowCount,
         EmptyBranchRow, VanishingBranch, DuplicateName, InvalidName, MissingAllocationFile, LimitExceeded, InternalError,
         DuplicateKey, ConflictingFields, NotApplicable, NotASpecFile, InvalidNamespace, UnknownChoice, TooManyParameters,
+        UnknownFeatureStage,
     ];
 
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = All.ToDictionary(d => d.Id);

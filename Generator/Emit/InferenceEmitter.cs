@@ -7,7 +7,8 @@ namespace Dsl.Generator.Emit;
 /// <summary>
 /// Writes a model's inference form into its class: <c>ForInference</c> and a nested <c>Inference</c> module
 /// whose children are the model's convolutions with their batch norms folded in (each block's
-/// <c>ForInference</c> does the folding) and whose forward follows the model's, under inference mode, converting its input once.
+/// <c>ForInference</c> does the folding) and whose forward and Features follow the model's, under inference mode, converting
+/// its input once.
 /// </summary>
 internal static class InferenceEmitter
 {
@@ -48,10 +49,28 @@ internal static class InferenceEmitter
 
     private static void EmitForward(CodeWriter w, NetworkDescription n)
     {
-        var stem = n.Stem;
+        string[] opening = ["using var inference = Torch.inference_mode();", "using var scope = Torch.NewDisposeScope();"];
         w.Open("public override Tensor forward(Tensor input)");
-        w.Line("using var inference = Torch.inference_mode();");
-        w.Line("using var scope = Torch.NewDisposeScope();");
+        foreach (var line in opening) w.Line(line);
+        w.Line("// global average pool, flatten, fc, in float32 -> [N, " + n.Classes + "]");
+        w.Line("return Fc.call(" + FeaturesEmitter.LastStage(n) + ").MoveToOuterDisposeScope();");
+        w.Close();
+        w.Line();
+        FeaturesEmitter.EmitMethod(w, n,
+            [
+                "The model's stage outputs for <paramref name=\"input\"/> (eval semantics), computed in this form's",
+                "precision and layout and returned in float32 NCHW, as the model's own. The caller owns them: dispose the",
+                "result, or let an enclosing dispose scope free them.",
+            ],
+            opening, convert: "InferenceLayout.ToFloat32Nchw");
+        w.Line();
+        EmitTrunk(w, n);
+    }
+
+    private static void EmitTrunk(CodeWriter w, NetworkDescription n)
+    {
+        var stem = n.Stem;
+        FeaturesEmitter.OpenTrunk(w, n, "The stem, then every stage, in the layout");
         w.Line("// the input in the layout's precision and memory format, once");
         w.Line("var x = Layout.Convert(input);");
         w.Line("// conv1 " + stem.Kernel + "x" + stem.Kernel + "/" + stem.Stride + " with bn1, ReLU -> " + stem.Conv1Output);
@@ -67,13 +86,13 @@ internal static class InferenceEmitter
             w.Line("// max-pool 3x3/2 -> " + stem.Output);
             w.Line("x = F.max_pool2d(x, kernel_size: 3, stride: 2, padding: 1);");
         }
-        foreach (var stage in n.Stages)
+        for (var i = 0; i < n.Stages.Count; i++)
         {
+            var stage = n.Stages[i];
             w.Line("// " + stage.Name + " -> " + stage.Output);
-            w.Line("x = " + ModelChildren.Property(stage.Name) + ".call(x);");
+            w.Line(FeaturesEmitter.StageCall(stage, i));
         }
-        w.Line("// global average pool, flatten, fc, in float32 -> [N, " + n.Classes + "]");
-        w.Line("return Fc.call(x).MoveToOuterDisposeScope();");
+        w.Line(FeaturesEmitter.TrunkReturn(n));
         w.Close();
     }
 }

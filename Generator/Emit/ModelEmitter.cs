@@ -38,6 +38,8 @@ internal static class ModelEmitter
         w.Line();
         EmitForward(w, n);
         w.Line();
+        FeaturesEmitter.EmitClass(w, n);
+        w.Line();
         InferenceEmitter.Emit(w, n);
         w.Close();
         var body = w.ToString();
@@ -84,6 +86,8 @@ internal static class ModelEmitter
         w.Line("public static IReadOnlyList<int> StageBlocks { get; } = " + Ints(n.StageBlocks) + ";");
         w.Line("public static IReadOnlyList<int> Widths { get; } = " + Ints(n.Widths) + ";");
         w.Line("public static IReadOnlyList<long> OutputShape { get; } = " + Longs([1L, n.Classes]) + ";");
+        w.Line();
+        FeaturesEmitter.EmitConstants(w, n);
         w.Line();
         w.Line("/// <summary>Each layer's output shape, parameters and multiply-adds at the declared input.</summary>");
         w.Line("public static IReadOnlyList<LayerSummary> LayerSummaries { get; } = " + SummaryEmitter.FactoryName + "();");
@@ -246,9 +250,29 @@ internal static class ModelEmitter
 
     private static void EmitForward(CodeWriter w, NetworkDescription n)
     {
-        var stem = n.Stem;
         w.Open("public override Tensor forward(Tensor input)");
         w.Line("using var scope = Torch.NewDisposeScope();");
+        w.Line("var x = " + FeaturesEmitter.LastStage(n) + ";");
+        w.Line("// global average pool, flatten, fc -> [N, " + n.Classes + "]");
+        w.Line("x = F.adaptive_avg_pool2d(x, 1).flatten(1);");
+        w.Line("return Fc.call(x).MoveToOuterDisposeScope();");
+        w.Close();
+        w.Line();
+        FeaturesEmitter.EmitMethod(w, n,
+            [
+                "The stage outputs forward computes for <paramref name=\"input\"/>, in the same mode (train or eval) and with",
+                "autograd as in forward. The caller owns them: dispose the result, or let an enclosing dispose scope free them.",
+            ],
+            ["using var scope = Torch.NewDisposeScope();"], convert: null);
+        w.Line();
+        EmitTrunk(w, n);
+    }
+
+    /// <summary>The stem and every stage, as the network's diagram draws them; its tensors join the caller's dispose scope.</summary>
+    private static void EmitTrunk(CodeWriter w, NetworkDescription n)
+    {
+        var stem = n.Stem;
+        FeaturesEmitter.OpenTrunk(w, n, "The stem, then every stage");
         w.Line("// conv1 " + stem.Kernel + "x" + stem.Kernel + "/" + stem.Stride + " -> " + stem.Conv1Output);
         w.Line("var x = Bn1.call(Autocast.Stem(Conv1, input)).relu_();");
         if (stem.BigLittle)
@@ -267,8 +291,9 @@ internal static class ModelEmitter
             w.Line("// max-pool 3x3/2 -> " + stem.Output);
             w.Line("x = F.max_pool2d(x, kernel_size: 3, stride: 2, padding: 1);");
         }
-        foreach (var stage in n.Stages)
+        for (var i = 0; i < n.Stages.Count; i++)
         {
+            var stage = n.Stages[i];
             var what = stage.Kind switch
             {
                 StageKind.BigLittle => "bL-module (Big " + stage.Big.Count + ", Little " + stage.Little.Count + ", fusion stride " + stage.Fusion[0].Stride + ")",
@@ -276,11 +301,9 @@ internal static class ModelEmitter
                 _ => stage.Blocks.Count + " bottlenecks, stride " + stage.Blocks[0].Stride,
             };
             w.Line("// " + stage.Name + ": " + what + " -> " + stage.Output);
-            w.Line("x = " + ModelChildren.Property(stage.Name) + ".call(x);");
+            w.Line(FeaturesEmitter.StageCall(stage, i));
         }
-        w.Line("// global average pool, flatten, fc -> [N, " + n.Classes + "]");
-        w.Line("x = F.adaptive_avg_pool2d(x, 1).flatten(1);");
-        w.Line("return Fc.call(x).MoveToOuterDisposeScope();");
+        w.Line(FeaturesEmitter.TrunkReturn(n));
         w.Close();
     }
 }

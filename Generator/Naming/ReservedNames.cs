@@ -24,6 +24,7 @@ public static class ReservedNames
         ("F", "global::TorchSharp.torch.nn.functional"),
         ("FusedConv", "global::Dsl.Runtime.Inference.FusedConv"),
         ("GeneratedCode", "global::System.CodeDom.Compiler.GeneratedCodeAttribute"),
+        ("IDisposable", "global::System.IDisposable"),
         ("IHasInferenceForm", "global::Dsl.Runtime.Inference.IHasInferenceForm"),
         ("InferenceBottlenecks", "global::Dsl.Runtime.Blocks.BlockSequence<global::Dsl.Runtime.Blocks.Bottleneck.Inference>"),
         ("InferenceLayout", "global::Dsl.Runtime.Inference.InferenceLayout"),
@@ -57,6 +58,8 @@ public static class ReservedNames
         "LayerSummaries", "CreateLayerSummaries", "Info", "Conv1", "Bn1", "BConv0", "BnB0", "LConv0", "BnL0", "LConv1", "BnL1", "LConv2", "BnL2", "BlInit",
         "BnBlInit", "Layer1", "Layer2", "Layer3", "Layer4", "Fc",
         "ForInference", "Inference", "Layout",
+        "Features", "FeatureMaps", "FeatureStages", "FeatureChannels", "FeatureStrides", "Trunk",
+        "Stage1Channels", "Stage1Stride", "Stage2Channels", "Stage2Stride", "Stage3Channels", "Stage3Stride", "Stage4Channels", "Stage4Stride",
     ];
 
     /// <summary>Type names the generated code declares in the same namespace.</summary>

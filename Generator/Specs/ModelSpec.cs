@@ -36,4 +36,5 @@ public sealed record ModelSpec(
     StemSpec? Stem,
     Located<EquatableArray<AllocationRow>>? Allocation,
     Located<string>? AllocationFile,
+    Located<EquatableArray<Located<int>>>? Features,
     TrainingSpec? Training);

@@ -20,7 +20,7 @@ public sealed class SpecParser
     [
         "$schema", "name", "description", "family", "block", "depth", "blocks", "alpha", "beta", "cardinality",
         "base_width", "se_reduction", "classes", "input", "widths", "stem", "allocation", "allocation_file",
-        "training",
+        "features", "training",
     ];
 
     public static readonly IReadOnlyList<string> StemKeys = ["kernel", "stride", "channels", "downsample", "max_pool"];
@@ -99,6 +99,7 @@ public sealed class SpecParser
             stem,
             allocation,
             Text(fields, "allocation_file"),
+            IntegerItems(fields, "features", int.MinValue, int.MaxValue),
             fields.TryGetValue("training", out var trainingNode) ? ReadTraining(trainingNode) : null);
     }
 
@@ -236,16 +237,22 @@ public sealed class SpecParser
         return (int)value.Value;
     }
 
-    private Located<EquatableArray<int>>? IntegerList(Dictionary<string, SpecNode> fields, string key, int min, int max)
+    private Located<EquatableArray<int>>? IntegerList(Dictionary<string, SpecNode> fields, string key, int min, int max) =>
+        IntegerItems(fields, key, min, max) is { } items
+            ? new Located<EquatableArray<int>>(items.Value.Select(i => i.Value).ToEquatableArray(), items.Span)
+            : null;
+
+    /// <summary>A list of integers, each with its own position, so a later rule can point at the one it refuses.</summary>
+    private Located<EquatableArray<Located<int>>>? IntegerItems(Dictionary<string, SpecNode> fields, string key, int min, int max)
     {
         if (!fields.TryGetValue(key, out var node)) return null;
-        var values = Items(node, key, "a list of integers", (SpecNode item, string label, out int value) =>
+        var values = Items(node, key, "a list of integers", (SpecNode item, string label, out Located<int> value) =>
         {
             var read = IntegerValue(item, label, min, max);
-            value = read ?? 0;
+            value = new Located<int>(read ?? 0, item.Span);
             return read is not null;
         });
-        return values is { } list ? new Located<EquatableArray<int>>(list, node.Span) : null;
+        return values is { } list ? new Located<EquatableArray<Located<int>>>(list, node.Span) : null;
     }
 
     private EquatableArray<AllocationRow>? ReadAllocation(SpecNode node, string label) =>

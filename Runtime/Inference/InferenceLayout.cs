@@ -37,4 +37,14 @@ public readonly record struct InferenceLayout
             : cast.contiguous();
         return laidOut.MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// A map of the form's body as a model's own would be: float32 and NCHW contiguous, whatever the layout computed it in,
+    /// so code written against the model's feature maps takes the inference form's unchanged.
+    /// </summary>
+    public static Tensor ToFloat32Nchw(Tensor tensor)
+    {
+        using var scope = NewDisposeScope();
+        return tensor.to(ScalarType.Float32).contiguous().MoveToOuterDisposeScope();
+    }
 }

@@ -78,6 +78,14 @@ internal static class BadSpecCases
         ["not-a-mapping"] = [("bad.model.yaml", "- name: Bad\n- family: resnet\n")],
         ["empty-file"] = [("bad.model.yaml", "")],
         ["yaml-not-named-as-spec"] = [("resnet.yaml", "name: Bad\nfamily: resnet\ndepth: 50\n")],
+        ["feature-stages"] =
+        [
+            ("a.model.yaml", "name: A\nfamily: resnet\ndepth: 50\nfeatures: [0, 2, 5, 2]\n"),
+            ("b.model.yaml", "name: B\nfamily: big-little\ndepth: 50\nfeatures: []\n"),
+            ("c.model.yaml", "name: C\nfamily: resnet\ndepth: 50\nfeatures: [2, three]\n"),
+            ("d.model.yaml", "name: D\nfamily: resnet\ndepth: 50\nfeatures: 4\n"),
+            ("e.model.yaml", "name: E\nfamily: resnet\ndepth: 50\nfeatures: [1, 2, 3, 4, 1, 2]\n"),
+        ],
         ["two-documents"] = [("bad.model.yaml", "name: Bad\nfamily: resnet\ndepth: 50\n---\nname: Other\n")],
     };
 }

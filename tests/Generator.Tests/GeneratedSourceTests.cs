@@ -69,6 +69,24 @@ public sealed class GeneratedSourceTests
         Assert.Contains(output.SyntaxTrees, t => t.FilePath.EndsWith("BLResNet50.g.cs", StringComparison.Ordinal));
     }
 
+    /// <summary>A model's class may take no name its members (or its nested types) have, so every one must be reserved.</summary>
+    [Fact]
+    public void EveryMemberAGeneratedModelDeclaresIsAReservedName()
+    {
+        GeneratorHarness.CreateDriver(GeneratorHarness.RepositoryFiles())
+            .RunGeneratorsAndUpdateCompilation(CompilationWithRuntime(), out var output, out _);
+        var models = RepositoryRun.Value.Results[0].GeneratedSources.Select(s => s.HintName)
+            .Where(h => !h.EndsWith(".Summary.g.cs", StringComparison.Ordinal) && h != "GeneratedModels.g.cs").Select(SnapshotName).ToList();
+        Assert.NotEmpty(models);
+        foreach (var model in models)
+        {
+            var type = output.GetTypeByMetadataName("Dsl.Definitions." + model)!;
+            // Class names start with a capital letter; forward cannot clash.
+            var names = type.GetMembers().Where(m => m.CanBeReferencedByName && !m.IsImplicitlyDeclared && char.IsUpper(m.Name[0])).Select(m => m.Name);
+            Assert.All(names, name => Assert.Contains(name, Naming.ReservedNames.Members));
+        }
+    }
+
     /// <summary>The hand-written Definitions sources with the runtime and framework references, as the real project compiles.</summary>
     internal static CSharpCompilation CompilationWithRuntime()
     {

@@ -27,6 +27,10 @@ public sealed class IncrementalTests
         return Rerun(driver, old, edited);
     }
 
+    /// <summary>The class names of the models whose step output changed.</summary>
+    private static List<string?> ModifiedModels(GeneratorRunResult run) =>
+        Outputs(run, TrackingNames.Models).Where(o => o.Reason == IncrementalStepRunReason.Modified).Select(o => ClassName(o.Value)).ToList();
+
     private static IEnumerable<(object Value, IncrementalStepRunReason Reason)> Outputs(GeneratorRunResult run, string step) =>
         run.TrackedSteps[step].SelectMany(s => s.Outputs);
 
@@ -59,13 +63,23 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void FeaturesEditRegeneratesOnlyThatModel()
+    {
+        var run = RunAfterEdit("bLResNet-50-tiny.model.yaml", text => text.Replace("classes: 10\n", "classes: 10\nfeatures: [2, 4]\n"));
+
+        Assert.Equal(["BLResNet50Tiny"], ModifiedModels(run));
+        Assert.All(Outputs(run, TrackingNames.CatalogEntries), o => Assert.NotEqual(IncrementalStepRunReason.Modified, o.Reason));
+        var source = run.GeneratedSources.Single(s => s.HintName == "BLResNet50Tiny.g.cs").SourceText.ToString();
+        Assert.Contains("FeatureChannels { get; } = [64, 256];", source);
+        Assert.DoesNotContain("Stage1Channels", source);
+    }
+
+    [Fact]
     public void AllocationFileEditRegeneratesOnlyTheModelUsingIt()
     {
         var run = RunAfterEdit("scalenet50_light.json", text => text.Replace("[30, 8, 10, 16, 56]", "[31, 8, 10, 16, 56]"));
 
-        var modified = Outputs(run, TrackingNames.Models).Where(o => o.Reason == IncrementalStepRunReason.Modified)
-            .Select(o => ClassName(o.Value)).ToList();
-        Assert.Equal(["ScaleNet50Light"], modified);
+        Assert.Equal(["ScaleNet50Light"], ModifiedModels(run));
         Assert.Contains("branches: [new(scale: 1, channels: 31)", run.GeneratedSources.Single(s => s.HintName == "ScaleNet50Light.g.cs").SourceText.ToString());
     }
 
