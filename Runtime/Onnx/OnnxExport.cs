@@ -51,15 +51,18 @@ public static class OnnxExport
         var input = new OnnxValue(InputName, weight.shape[1], options.Height ?? info.InputHeight, options.Width ?? info.InputWidth);
         graph.Input(input.Name, input.Channels, input.Height, input.Width);
         var x = Stem(ops, children, info, conv1, input);
+        var stages = new Dictionary<string, OnnxValue>();
         foreach (var (name, module) in form.named_children())
         {
             if (name is "conv1" or "fc" || BigLittleStem.Contains(name)) continue;
-            x = Stage(ops, name, module, x);
+            x = stages[name] = Stage(ops, name, module, x);
         }
         var head = Child<ClassifierHead>(children, "fc", info.Name);
         ops.Classifier("fc", head, x, OutputName);
         var classes = FusedFormReader.WeightAndBias(head, "fc").Weight.shape[0];
         graph.Output(OutputName, classes);
+        foreach (var stage in (options.Features ?? []).Distinct().Order())
+            FeatureOutput(graph, stages, stage, info.Name);
         var proto = new ModelProto
         {
             IrVersion = OnnxOpset.IrVersion,
@@ -88,6 +91,18 @@ public static class OnnxExport
         if (info.Layers.Any(l => l.Name == "maxpool")) x = ops.MaxPool("maxpool", x, kernel: 3, stride: 2, padding: 1);
         return x;
     }
+
+    /// <summary>Stage k's output (layer{k}) as the graph output stage{k}, through an Identity so the output has its own name.</summary>
+    private static void FeatureOutput(OnnxGraph graph, Dictionary<string, OnnxValue> stages, int stage, string model)
+    {
+        if (!stages.TryGetValue("layer" + stage, out var value))
+            throw new OnnxExportException($"{model}: there is no stage {stage} to export as a feature map (its stages are layer1 to layer{stages.Count})");
+        var name = graph.Node("Identity", FeatureOutputName(stage), [value.Name]);
+        graph.Output(name, value.Channels, value.Height, value.Width);
+    }
+
+    /// <summary>The graph output that holds stage <paramref name="stage"/>'s feature map.</summary>
+    public static string FeatureOutputName(int stage) => "stage" + stage;
 
     private static OnnxValue Stage(OnnxOps ops, string name, nn.Module module, OnnxValue x) => module switch
     {

@@ -60,6 +60,9 @@ internal sealed class OnnxGraph
 
     public void Output(string name, long classes) => graph.Output.Add(Value(name, [null, classes]));
 
+    public void Output(string name, long channels, long height, long width) =>
+        graph.Output.Add(Value(name, [null, channels, height, width]));
+
     public static AttributeProto Ints(string name, IEnumerable<long> values)
     {
         var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };

@@ -60,4 +60,30 @@ public sealed class ExportCommandTests
         Assert.StartsWith("error: --opset: opset 11 cannot express", error);
         Assert.False(File.Exists(onnx));
     }
+
+    [Fact]
+    public void FeaturesAddTheStagesOutputsAfterTheLogits()
+    {
+        using var temp = new TempFolder();
+        var onnx = temp.Combine("small.onnx");
+        var (code, output, error) = CommandLineTests.Run(Dsl.Definitions.BuiltInModels.Catalog.All, "export", "--model", "bLResNet-Small",
+            "--output", onnx, "--features", "4,2");
+        Assert.True(code == 0, error);
+        Assert.Contains("; feature maps stage2, stage4", output);
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnx);
+        Assert.Equal(["logits", "stage2", "stage4"], session.OutputNames);
+        Assert.Equal([-1, 96, 4, 4], session.OutputMetadata["stage2"].Dimensions);
+    }
+
+    [Fact]
+    public void AFeatureStageOutOfRangeIsAUsageErrorAndWritesNothing()
+    {
+        using var temp = new TempFolder();
+        var onnx = temp.Combine("small.onnx");
+        var (code, _, error) = CommandLineTests.Run(Dsl.Definitions.BuiltInModels.Catalog.All, "export", "--model", "bLResNet-Small",
+            "--output", onnx, "--features", "2,5");
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: --features: '5' is not a stage number from 1 to 4", error);
+        Assert.False(File.Exists(onnx));
+    }
 }
