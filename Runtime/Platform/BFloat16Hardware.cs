@@ -19,7 +19,7 @@ public static partial class BFloat16Hardware
     private static (bool, string) ProbeCpu()
     {
         var cpu = CpuCapabilities.Current;
-        if (cpu.NativeBFloat16) return (true, $"the CPU has {string.Join(" and ", new[] { "amx_bf16", "avx512_bf16" }.Where(cpu.Has))}");
+        if (cpu.NativeBFloat16) return (true, $"the CPU has {string.Join(" and ", cpu.NativeBFloat16Flags)}");
         return (false, cpu.OneDnnBFloat16
             ? "the CPU has neither amx_bf16 nor avx512_bf16, so bfloat16 would be emulated"
             : $"the CPU has no {cpu.MissingForOneDnnBFloat16}, so bfloat16 would run libtorch's own, slow kernels");

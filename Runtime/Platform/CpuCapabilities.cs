@@ -47,7 +47,10 @@ public sealed class CpuCapabilities
     public bool OneDnnBFloat16 => Has("avx512bw") && Has("avx512vl") && Has("avx512dq") || Has("avx_ne_convert");
 
     /// <summary>Whether the CPU computes bfloat16 products in hardware (AVX512-BF16 or AMX-BF16), several times faster than float32.</summary>
-    public bool NativeBFloat16 => OneDnnBFloat16 && (Has("avx512_bf16") || Has("amx_bf16"));
+    public bool NativeBFloat16 => OneDnnBFloat16 && NativeBFloat16Flags.Count > 0;
+
+    /// <summary>The flags that compute bfloat16 products in hardware which this CPU has, for messages ("avx512_bf16, amx_bf16").</summary>
+    public IReadOnlyList<string> NativeBFloat16Flags => [.. new[] { "avx512_bf16", "amx_bf16" }.Where(Has)];
 
     /// <summary>What <see cref="OneDnnBFloat16"/> misses here, for messages ("avx512bw/vl/dq or avx_ne_convert"); null where nothing is missing.</summary>
     public string? MissingForOneDnnBFloat16 => OneDnnBFloat16 ? null : "avx512bw/vl/dq or avx_ne_convert";
@@ -70,7 +73,7 @@ public sealed class CpuCapabilities
         if (Cap is not null) name += $", seen as {Cap} ({Variable}={Cap})";
         string[] vector = [.. new[] { "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512_bf16", "amx_bf16", "avx_ne_convert" }.Where(Has)];
         var bfloat16 = NativeBFloat16
-            ? $"bf16 native ({string.Join(", ", new[] { "avx512_bf16", "amx_bf16" }.Where(Has))})"
+            ? $"bf16 native ({string.Join(", ", NativeBFloat16Flags)})"
             : OneDnnBFloat16
                 ? "bf16 emulated by oneDNN (no avx512_bf16 or amx_bf16)"
                 : $"bf16 emulated (no {string.Join("/", MissingAvx512())})";
