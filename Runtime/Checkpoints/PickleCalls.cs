@@ -153,7 +153,7 @@ internal sealed class PickleCalls(string filePath, long pickleLength, Func<strin
             throw Fail($"a tensor of size [{string.Join(", ", shape)}] at offset {offset} needs {last + 1} elements but storage '{storage.Key}' holds {storage.ElementCount}", at);
 
         Charge(TensorCopyCost, "tensor", at);
-        var result = LibTorch.Build(filePath, $"a tensor of size [{string.Join(", ", shape)}] and stride [{string.Join(", ", strides)}] (pickle byte {at})",
+        var result = TensorFromFile.Build(filePath, $"a tensor of size [{string.Join(", ", shape)}] and stride [{string.Join(", ", strides)}] (pickle byte {at})",
             () => empty ? torch.zeros(shape, storage.DType) : storage.Flat.as_strided(shape, strides, offset));
         tensors.Add(result);
         return result;

@@ -46,7 +46,7 @@ public static class SafeTensors
                 var bytes = new byte[end - begin];
                 file.Position = dataStart + begin;
                 file.ReadExactly(bytes);
-                var tensor = LibTorch.Build(path, $"tensor '{name}' of shape [{string.Join(", ", shape)}]", () => torch.empty(shape, dtype));
+                var tensor = TensorFromFile.Build(path, $"tensor '{name}' of shape [{string.Join(", ", shape)}]", () => torch.empty(shape, dtype));
                 tensors.Add(new(name, tensor));
                 if (bytes.Length > 0) tensor.bytes = bytes;
             }

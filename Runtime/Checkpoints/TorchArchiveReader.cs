@@ -93,7 +93,7 @@ internal static class TorchArchiveReader
         if (entry.Length < needed)
             throw new CheckpointException(path, $"storage record '{name}' holds {entry.Length} bytes but its {count} {dtype} elements need {needed}");
         var bytes = ReadEntry(entry, needed, budget, path);
-        var flat = LibTorch.Build(path, $"storage '{key}' of {count} {dtype} elements", () => torch.empty([count], dtype));
+        var flat = TensorFromFile.Build(path, $"storage '{key}' of {count} {dtype} elements", () => torch.empty([count], dtype));
         if (count > 0) flat.bytes = bytes;
         return new TorchStorage(key, dtype, count, flat);
     }
