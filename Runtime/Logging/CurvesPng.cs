@@ -66,9 +66,16 @@ public static class CurvesPng
 
     private static void Line(Plot plot, string name, IReadOnlyList<EpochFigures> series, Func<EpochFigures, double?> figure)
     {
-        var points = series.Where(f => figure(f) is not null).ToList();
-        if (points.Count == 0) return;
-        var line = plot.Add.Scatter(points.Select(f => (double)f.Epoch).ToArray(), points.Select(f => figure(f)!.Value).ToArray());
-        line.LegendText = name;
+        var (epochs, values) = Points(series, figure);
+        if (epochs.Length == 0) return;
+        plot.Add.Scatter(epochs, values).LegendText = name;
+    }
+
+    /// <summary>The epochs that have the figure, and its values. A diverged epoch's NaN or infinite loss is left out:
+    /// an infinity would leave the axis unscaled and hide the whole curve.</summary>
+    internal static (double[] Epochs, double[] Values) Points(IReadOnlyList<EpochFigures> series, Func<EpochFigures, double?> figure)
+    {
+        var kept = series.Where(f => figure(f) is { } value && double.IsFinite(value)).ToList();
+        return (kept.Select(f => (double)f.Epoch).ToArray(), kept.Select(f => figure(f)!.Value).ToArray());
     }
 }

@@ -188,13 +188,6 @@ internal sealed class TrainingRun(CliContext context, TrainingFlags flags, Parse
         }
     }
 
-    /// <summary>The display, the log files and curves.png; the curves warn through the first two.</summary>
-    private static CompositeObserver Logged(ITrainingObserver display, TrainingLogWriter log, bool resumed)
-    {
-        var both = new CompositeObserver(display, log);
-        return new CompositeObserver(both, new TrainingCurves(log.Folder, resumed, both.Warning));
-    }
-
     /// <summary>The line that says what the training will do.</summary>
     private static string Describe(TrainingOptions options, TrainingPlan plan, string? logFolder)
     {
@@ -264,6 +257,13 @@ internal sealed class TrainingRun(CliContext context, TrainingFlags flags, Parse
         }
         output.WriteLine(LogLines.Evaluation(setup.Plan.InputSize, metrics));
         return 0;
+    }
+
+    /// <summary>The display, the log files and curves.png; the curves warn through the first two.</summary>
+    private static CompositeObserver Logged(ITrainingObserver display, TrainingLogWriter log, bool resumed)
+    {
+        var both = new CompositeObserver(display, log);
+        return new CompositeObserver(both, new TrainingCurves(log.Folder, resumed, both.Warning));
     }
 
     private bool IsLiveTerminal() =>

@@ -92,6 +92,26 @@ public sealed class TrainingCurvesTests
         Assert.Equal(2, curves.Series.Count);
     }
 
+    [Fact]
+    public void ADivergedEpochStillDraws()
+    {
+        using var temp = new TempFolder();
+        var warnings = new List<string>();
+        var curves = new TrainingCurves(temp.Path, resume: false, ButFonts(warnings));
+        curves.EpochCompleted(Report(0, ema: false));
+        var diverged = Report(1, ema: false);
+        curves.EpochCompleted(diverged with { Train = diverged.Train with { Loss = double.NaN }, Validation = diverged.Validation! with { Loss = double.PositiveInfinity } });
+        Assert.Empty(warnings);
+        Assert.True(double.IsNaN(curves.Series[1].TrainLoss));
+        var (epochs, losses) = CurvesPng.Points(curves.Series, f => f.TrainLoss);
+        Assert.Equal([1.0], epochs);
+        Assert.Equal([Report(0, false).Train.Loss], losses);
+        Assert.Equal([1.0], CurvesPng.Points(curves.Series, f => f.ValidationLoss).Epochs);
+        Assert.Equal([1.0, 2.0], CurvesPng.Points(curves.Series, f => f.TrainTop1).Epochs);
+        using var picture = SKBitmap.Decode(curves.Path);
+        Assert.Equal(CurvesPng.Width, picture.Width);
+    }
+
     /// <summary>Collects the warnings but the one about missing fonts, which only the picture test is about.</summary>
     private static Action<string> ButFonts(List<string> warnings) => w =>
     {
