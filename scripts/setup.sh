@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(openmpi-bin libopenmpi-dev dataset-fashion-mnist)
+# fonts-dejavu-core: the text of curves.png (SkiaSharp's NoDependencies build reads /usr/share/fonts; with none it draws none).
+packages=(openmpi-bin libopenmpi-dev dataset-fashion-mnist fonts-dejavu-core)
 target=Trainer/Dsl.Trainer.csproj
 if [ "${1:-}" = "--tests" ]; then
   packages+=(python3-torch python3-torchvision python3-pil python3-onnx strace)

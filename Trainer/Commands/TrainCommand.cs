@@ -170,7 +170,7 @@ internal sealed class TrainingRun(CliContext context, TrainingFlags flags, Parse
         try
         {
             var loop = (ITrainingObserver display) => new TrainingLoop(model, data.Train, data.Validation, options,
-                log is null ? display : new CompositeObserver(display, log)).Run(resume, cancel.Token);
+                log is null ? display : Logged(display, log, resume is not null)).Run(resume, cancel.Token);
             var result = IsLiveTerminal() ? LiveProgress.Run(context.Console, loop) : loop(new PlainProgress(output));
             Report(output, plan, options, data, result, clock.Elapsed);
             return 0;
@@ -257,6 +257,13 @@ internal sealed class TrainingRun(CliContext context, TrainingFlags flags, Parse
         }
         output.WriteLine(LogLines.Evaluation(setup.Plan.InputSize, metrics));
         return 0;
+    }
+
+    /// <summary>The display, the log files and curves.png; the curves warn through the first two.</summary>
+    private static CompositeObserver Logged(ITrainingObserver display, TrainingLogWriter log, bool resumed)
+    {
+        var both = new CompositeObserver(display, log);
+        return new CompositeObserver(both, new TrainingCurves(log.Folder, resumed, both.Warning));
     }
 
     private bool IsLiveTerminal() =>

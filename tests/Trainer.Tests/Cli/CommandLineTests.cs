@@ -75,6 +75,9 @@ public sealed class CommandLineTests
         var logFolder = temp.Combine("runs", "Tiny-Fashion");
         Assert.Contains("Val  : [002/002]", File.ReadAllText(Path.Combine(logFolder, TrainingLogWriter.TextLogName)));
         Assert.Single(Directory.GetFiles(logFolder, "events.out.tfevents.*"));
+        var curves = Path.Combine(logFolder, TrainingCurves.FileName);
+        Assert.True(File.Exists(curves), $"no {curves}");
+        var twoEpochs = File.ReadAllBytes(curves);
 
         var checkpoint = Path.Combine(logFolder, TrainingLoop.CheckpointFileName);
         (code, output, error) = Run("eval", "--model", "Tiny-Fashion", "--data", "fashion-mnist:" + folder, "--weights", checkpoint);
@@ -88,6 +91,8 @@ public sealed class CommandLineTests
         Assert.Contains("Train: [003/003]", output);
         Assert.DoesNotContain("Train: [001/003]", output);
         Assert.Equal(4, File.ReadAllLines(Path.Combine(logFolder, TrainingLogWriter.MetricsName)).Length);
+        // The third epoch redraws the picture.
+        Assert.NotEqual(twoEpochs, File.ReadAllBytes(curves));
     }
 
     [Fact]
