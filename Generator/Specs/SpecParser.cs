@@ -134,6 +134,7 @@ public sealed class SpecParser
             Choice(t, TrainingFields.TestAugmentation),
             Choice(t, TrainingFields.Precision),
             Choice(t, TrainingFields.MemoryFormat),
+            Integer(t, TrainingFields.Holdout),
             mapping.Span);
     }
 

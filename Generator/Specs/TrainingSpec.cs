@@ -21,6 +21,7 @@ public sealed record TrainingSpec(
     Located<string>? TestAugmentation,
     Located<string>? Precision,
     Located<string>? MemoryFormat,
+    Located<int>? Holdout,
     SourceSpan Span)
 {
     /// <summary>The section's keys (<see cref="TrainingFields"/>).</summary>

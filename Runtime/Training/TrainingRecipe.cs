@@ -27,6 +27,8 @@ public sealed record TrainingRecipe
     public Augmentation TestAugmentation { get; init; } = Augmentation.None;
     public Precision Precision { get; init; } = Precision.Float32;
     public MemoryFormat MemoryFormat { get; init; } = MemoryFormat.Nchw;
+    /// <summary>The last this many training images validate instead of the test or val set, and are not trained on (0: none).</summary>
+    public int Holdout { get; init; }
 
     /// <summary>The original script's ImageNet recipe.</summary>
     public static TrainingRecipe Default { get; } = new();

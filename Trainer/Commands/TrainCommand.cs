@@ -215,7 +215,8 @@ internal sealed class TrainingRun(CliContext context, TrainingFlags flags, Parse
     {
         if (result.LastEpoch?.Validation is { } last)
         {
-            var what = plan.Data.StartsWith(DataSources.FashionMnistName, StringComparison.Ordinal) ? "Test" : "Validation";
+            var what = plan.Recipe.Holdout > 0 ? "Held-out validation"
+                : plan.Data.StartsWith(DataSources.FashionMnistName, StringComparison.Ordinal) ? "Test" : "Validation";
             output.WriteLine(Invariant($"{what} accuracy: {last.Top1:F2}% top-1, {last.Top5:F2}% top-5 on {last.Samples} images (best top-1 {result.BestTop1:F2}%), ")
                 + Invariant($"{result.EpochsRun} epochs in {elapsed.TotalMinutes:F1} min"));
         }
