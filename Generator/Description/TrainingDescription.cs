@@ -37,6 +37,7 @@ public sealed record TrainingDescription(EquatableArray<TrainingValue> Values)
         Add(TrainingFields.Precision, Member(spec?.Precision, TrainingFields.Precision));
         Add(TrainingFields.MemoryFormat, Member(spec?.MemoryFormat, TrainingFields.MemoryFormat));
         Add(TrainingFields.Holdout, Number(spec?.Holdout));
+        Add(TrainingFields.Ema, Number(spec?.Ema));
         return new TrainingDescription(values.ToEquatableArray());
     }
 

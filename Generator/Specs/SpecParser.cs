@@ -135,6 +135,7 @@ public sealed class SpecParser
             Choice(t, TrainingFields.Precision),
             Choice(t, TrainingFields.MemoryFormat),
             Integer(t, TrainingFields.Holdout),
+            Number(t, TrainingFields.Ema),
             mapping.Span);
     }
 

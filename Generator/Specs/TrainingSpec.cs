@@ -22,6 +22,7 @@ public sealed record TrainingSpec(
     Located<string>? Precision,
     Located<string>? MemoryFormat,
     Located<int>? Holdout,
+    Located<double>? Ema,
     SourceSpan Span)
 {
     /// <summary>The section's keys (<see cref="TrainingFields"/>).</summary>

@@ -3,10 +3,11 @@ using Dsl.Runtime.Training;
 
 namespace Dsl.Runtime.Logging;
 
-/// <summary>metrics.csv: one row per epoch, appended (a resumed run continues the same file).</summary>
+/// <summary>metrics.csv: one row per epoch, appended (a resumed run continues the same file). The averaged weights'
+/// columns come last, so that readers of the earlier columns are unaffected, and are empty for a run without an average.</summary>
 public sealed class MetricsCsv
 {
-    public const string Header = "epoch,learning_rate,train_loss,train_top1,train_top5,val_loss,val_top1,val_top5,best_val_top1,train_seconds,val_seconds";
+    public const string Header = "epoch,learning_rate,train_loss,train_top1,train_top5,val_loss,val_top1,val_top5,best_val_top1,train_seconds,val_seconds,ema_val_loss,ema_val_top1";
 
     public MetricsCsv(string path)
     {
@@ -24,6 +25,7 @@ public sealed class MetricsCsv
             r.Epoch + 1, r.LearningRate, r.Train.Loss, r.Train.Top1, r.Train.Top5,
             v?.Loss ?? double.NaN, v?.Top1 ?? double.NaN, v?.Top5 ?? double.NaN, r.BestTop1,
             r.Train.Elapsed.TotalSeconds, v?.Elapsed.TotalSeconds ?? 0,
+            (object?)r.EmaValidation?.Loss ?? "", (object?)r.EmaValidation?.Top1 ?? "",
         }.Select(x => Convert.ToString(x, CultureInfo.InvariantCulture)));
         File.AppendAllText(Path, row + "\n");
     }

@@ -7,7 +7,7 @@ using Dsl.Trainer.Setup;
 namespace Dsl.Trainer.Commands;
 
 /// <summary>
-/// <c>dsl export --model NAME|FILE [--weights FILE] --output FILE.onnx [--opset N] [--input-size N]</c>: the model's
+/// <c>dsl export --model NAME|FILE [--weights FILE [--ema-weights]] --output FILE.onnx [--opset N] [--input-size N]</c>: the model's
 /// float32 inference form as an ONNX graph (input <c>input</c>, output <c>logits</c>, batch dynamic), weights loaded as eval loads them.
 /// </summary>
 public static class ExportCommand
@@ -20,7 +20,7 @@ public static class ExportCommand
         var opset = new Option<int?>("--opset") { Description = $"ONNX operator set, {OnnxOpset.Oldest} to {OnnxOpset.Newest} ({OnnxOpset.Default})" };
         var command = new Command("export", "write a model's inference form as an ONNX file")
         {
-            flags.Model, flags.Weights, flags.Strict, flags.InputSize, target, opset,
+            flags.Model, flags.Weights, flags.EmaWeights, flags.Strict, flags.InputSize, target, opset,
         };
         command.SetAction(parse =>
         {
@@ -28,11 +28,7 @@ public static class ExportCommand
             var options = Options(parse.GetValue(opset), parse.GetValue(flags.InputSize));
             var path = parse.GetValue(target)!;
             using var model = entry.Create();
-            if (parse.GetValue(flags.Weights) is { } weights)
-            {
-                var report = WeightsLoader.Load(model, weights, parse.GetValue(flags.Strict));
-                if (!report.IsExact) output.WriteLine($"warning: weights '{weights}' did not match exactly: {report}");
-            }
+            WeightsLoader.Load(model, flags, parse, output);
             model.eval();
             OnnxExportResult result;
             try

@@ -21,6 +21,9 @@ public sealed class TrainingFlags
     public Option<double?> WeightDecay { get; } = Recipe<double?>(TrainingFields.WeightDecay);
     public Option<string?> TestAugmentation { get; } = Recipe<string?>(TrainingFields.TestAugmentation);
     public Option<int?> Holdout { get; } = Recipe<int?>(TrainingFields.Holdout);
+    public Option<double?> Ema { get; } = Recipe<double?>(TrainingFields.Ema);
+    public Option<bool> EmaWeights { get; } = new("--ema-weights")
+    { Description = "take --weights' moving average of the weights (its ema_state_dict) instead of its state_dict" };
     public Option<int?> Workers { get; } = new("--workers", "-j") { Description = "data-loading threads" };
     public Option<int?> InputSize { get; } = new("--input-size", "--input_shape") { Description = "input side in pixels (the model's)" };
     public Option<string?> Resume { get; } = new("--resume") { Description = "checkpoint to continue from (or a log folder holding checkpoint.pth.tar)" };
@@ -53,8 +56,8 @@ public sealed class TrainingFlags
 
     public IEnumerable<Option> All =>
     [
-        Model, Data, Epochs, BatchSize, LearningRate, Scheduler, WarmupEpochs, LabelSmoothing, Momentum, TestAugmentation, WeightDecay, Holdout, Workers, InputSize, Resume, Evaluate,
-        Weights, LogDir, Device, Gpu, Seed, Strict, Threads, Precision, MemoryFormat, ChannelsLast, Nproc, DistBackend, SyncBatchNorm,
+        Model, Data, Epochs, BatchSize, LearningRate, Scheduler, WarmupEpochs, LabelSmoothing, Momentum, TestAugmentation, WeightDecay, Holdout, Ema, Workers, InputSize, Resume, Evaluate,
+        Weights, EmaWeights, LogDir, Device, Gpu, Seed, Strict, Threads, Precision, MemoryFormat, ChannelsLast, Nproc, DistBackend, SyncBatchNorm,
     ];
 
     /// <summary>A choice as a spec or a flag spells it ("crop-flip") as the runtime's enum member (CropFlip).</summary>

@@ -39,6 +39,7 @@ public sealed record TrainingPlan(ModelInfo Model, TrainingRecipe Recipe, string
                 ? TrainingFlags.ParseChoice<MemoryFormat>(memoryFormat, TrainingFields.MemoryFormat.Choices!)
                 : recipe.MemoryFormat,
             Holdout = TrainingFlags.InRange(parse.GetValue(flags.Holdout) ?? recipe.Holdout, TrainingFields.Holdout),
+            Ema = TrainingFlags.InRange(parse.GetValue(flags.Ema) ?? recipe.Ema, TrainingFields.Ema),
         };
 
         if (recipe.WarmupEpochs < 0) throw new UsageException($"{TrainingFields.WarmupEpochs.Flags[0]} cannot be negative");
