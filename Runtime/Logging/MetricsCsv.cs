@@ -13,6 +13,17 @@ public sealed class MetricsCsv
     {
         Path = path;
         if (!File.Exists(path) || new FileInfo(path).Length == 0) File.WriteAllText(path, Header + "\n");
+        else Widen(path);
+    }
+
+    // A file begun before the last columns existed (a resumed run of an older build) gains them, empty, so that its rows
+    // and the rows appended now have the header's columns.
+    private static void Widen(string path)
+    {
+        var lines = File.ReadAllLines(path);
+        if (lines[0] == Header || !Header.StartsWith(lines[0] + ",", StringComparison.Ordinal)) return;
+        var missing = new string(',', Header.Count(c => c == ',') - lines[0].Count(c => c == ','));
+        File.WriteAllLines(path, [Header, .. lines[1..].Select(row => row.Length == 0 ? row : row + missing)]);
     }
 
     public string Path { get; }

@@ -81,6 +81,20 @@ public sealed class LogFileTests
     }
 
     [Fact]
+    public void AResumedCsvOfAnOlderBuildGainsTheAveragesEmptyColumns()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Combine(TrainingLogWriter.MetricsName);
+        var older = MetricsCsv.Header.Replace(",ema_val_loss,ema_val_top1", "");
+        File.WriteAllText(path, older + "\n1,0.1,2.3,10,50,2.2,12,55,12,1.5,0.5\n");
+        _ = new MetricsCsv(path);
+        Assert.Equal([MetricsCsv.Header, "1,0.1,2.3,10,50,2.2,12,55,12,1.5,0.5,,"], File.ReadAllLines(path));
+        // A file of this build is left as it is.
+        _ = new MetricsCsv(path);
+        Assert.Equal(2, File.ReadAllLines(path).Length);
+    }
+
+    [Fact]
     public void AnAverageOfTheWeightsAddsItsLineColumnsAndScalars()
     {
         using var temp = new TempFolder();

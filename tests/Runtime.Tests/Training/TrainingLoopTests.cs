@@ -92,6 +92,28 @@ public sealed class TrainingLoopTests
         Assert.Null(plainCheckpoint.EmaStateDict);
     }
 
+    [Fact]
+    public void ResumingWithOrWithoutAnAverageTheCheckpointLacksOrHoldsSaysSo()
+    {
+        using var temp = new TempFolder();
+        var data = new SyntheticDataset(32, 3, 1, 8, 8);
+        using var model = new TinyNet(1, 3);
+        // Each run trains one epoch more than the checkpoint it resumes.
+        List<string> Resume(string from, string to, int epochs, double ema)
+        {
+            var warnings = new List<string>();
+            new TrainingLoop(model, new DataLoader(data, 16, true), null,
+                new TrainingOptions { Epochs = epochs, LogFolder = temp.Combine(to), Architecture = "tiny", Ema = ema }, observer: new Warnings(warnings))
+                .Run(from is "" ? null : temp.Combine(from, TrainingLoop.CheckpointFileName));
+            return warnings;
+        }
+        Assert.Empty(Resume("", "plain", epochs: 1, ema: 0));
+        Assert.Contains(Resume("plain", "averaged", epochs: 2, ema: 0.9), w => w.Contains("has no moving average of the weights; the average starts from its weights"));
+        using (var averaged = TrainingCheckpoint.Load(temp.Combine("averaged", TrainingLoop.CheckpointFileName)))
+            Assert.Equal(2L, averaged.EmaUpdates);
+        Assert.Contains(Resume("averaged", "dropped", epochs: 3, ema: 0), w => w.Contains("holds a moving average of the weights; without --ema it is not continued"));
+    }
+
     private static double[] AllValues(IReadOnlyList<KeyValuePair<string, Tensor>> entries) =>
         [.. entries.SelectMany(e => e.Value.to(float64).data<double>().ToArray())];
 
