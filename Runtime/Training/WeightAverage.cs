@@ -46,11 +46,19 @@ public sealed class WeightAverage : IDisposable
         var weight = 1 - DecayAt(Updates);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
+        // lerp_ takes its weight as a tensor: one per dtype and device, not one per parameter (a copy to the device each).
+        var weights = new Dictionary<(ScalarType, DeviceType, int), Tensor>();
         for (var i = 0; i < entries.Count; i++)
         {
             var (average, current) = (entries[i].Value, live[i].Value);
-            if (average.is_floating_point()) average.lerp_(current, tensor(weight, average.dtype, average.device));
-            else average.copy_(current);
+            if (!average.is_floating_point())
+            {
+                average.copy_(current);
+                continue;
+            }
+            var key = (average.dtype, average.device_type, average.device_index);
+            if (!weights.TryGetValue(key, out var w)) weights[key] = w = tensor(weight, average.dtype, average.device);
+            average.lerp_(current, w);
         }
         Updates++;
     }
