@@ -26,8 +26,8 @@ public sealed record DataSources(DataLoader Train, DataLoader Validation, string
             train = new SyntheticDataset(Math.Max(4 * batchSize, 512), model.Classes, model.InputChannels, inputSize, inputSize, seed);
             validationSet = () => new SyntheticDataset(Math.Max(batchSize, 128), model.Classes, model.InputChannels, inputSize, inputSize, seed);
             // Synthetic samples have no augmentation to leave out.
-            var untransformed = train;
-            trainForEvaluation = () => untransformed;
+            var samples = train;
+            trainForEvaluation = () => samples;
             description = "synthetic data";
         }
         else if (data == FashionMnistName || data.StartsWith(FashionMnistName + ":", StringComparison.Ordinal))
@@ -59,21 +59,10 @@ public sealed record DataSources(DataLoader Train, DataLoader Validation, string
             trainForEvaluation = () => new ImageFolderDataset(trainFolder, StandardTransforms.ImageNetEval(inputSize), 3, inputSize, inputSize);
             description = $"image folder {data}";
         }
-        IImageDataset validation;
         var holdout = plan.Recipe.Holdout;
-        if (holdout > 0)
-        {
-            if (holdout >= train.Count)
-                throw new UsageException($"{Generator.Specs.TrainingFields.Holdout.Flags[0]} {holdout} must be smaller than the {train.Count} training images");
-            // The held-out images are seen as the test set is: the evaluation transform, never the training augmentation.
-            validation = DatasetSlice.Last(trainForEvaluation(), holdout);
-            train = DatasetSlice.First(train, train.Count - holdout);
-            description += $", the last {holdout} training images held out for validation";
-        }
-        else
-        {
-            validation = validationSet();
-        }
+        IImageDataset validation;
+        (train, validation) = holdout > 0 ? HeldOut(train, trainForEvaluation(), holdout) : (train, validationSet());
+        if (holdout > 0) description += $", the last {holdout} training images held out for validation";
         if (train.ClassNames.Count != model.Classes)
             throw new UsageException($"the data has {train.ClassNames.Count} classes but {model.Name} predicts {model.Classes}");
         return new DataSources(
@@ -81,4 +70,13 @@ public sealed record DataSources(DataLoader Train, DataLoader Validation, string
             new DataLoader(validation, batchSize, shuffle: false, seed, workers, prefetch: Math.Max(2, 2 * workers), corrupt: policy),
             $"{description}: {train.Count} training and {validation.Count} validation images, {train.ClassNames.Count} classes");
     }
+
+    /// <summary>
+    /// The training images but the last <paramref name="holdout"/>, and those last ones as <paramref name="forEvaluation"/> (the
+    /// same images under the evaluation transform) gives them: the held-out images are seen as a test set is, never augmented.
+    /// </summary>
+    private static (IImageDataset Train, IImageDataset Validation) HeldOut(IImageDataset train, IImageDataset forEvaluation, int holdout) =>
+        holdout < train.Count
+            ? (DatasetSlice.First(train, train.Count - holdout), DatasetSlice.Last(forEvaluation, holdout))
+            : throw new UsageException($"{Generator.Specs.TrainingFields.Holdout.Flags[0]} {holdout} must be smaller than the {train.Count} training images");
 }
