@@ -19,9 +19,10 @@ public sealed class WeightAverage : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         if (!(decay is >= 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(decay), decay, "the decay must be at least 0 and below 1");
         Decay = decay;
+        // Without gradients a clone is detached from autograd; it keeps the device, the dtype and the strides (a channels-last
+        // weight stays channels-last), so Swap copies like for like.
         using var noGrad = no_grad();
-        // clone keeps the device, the dtype and the strides (a channels-last weight stays channels-last), so Swap copies like for like.
-        entries = [.. PyTorchStateDict.Of(model).Select(e => new KeyValuePair<string, Tensor>(e.Key, e.Value.detach().clone().DetachFromDisposeScope()))];
+        entries = [.. PyTorchStateDict.Of(model).Select(e => new KeyValuePair<string, Tensor>(e.Key, e.Value.clone().DetachFromDisposeScope()))];
     }
 
     public double Decay { get; }

@@ -36,6 +36,7 @@ public sealed class WeightAverageTests
                     : [.. expected[i].Zip(live[i], (a, l) => decay * a + (1 - decay) * l)];
         }
         Assert.Equal(3, average.Updates);
+        Assert.All(average.StateDict, e => Assert.False(e.Value.requires_grad, $"{e.Key} is in the autograd graph"));
         Assert.Equal(keys, average.StateDict.Select(e => e.Key));
         var actual = Values(average.StateDict);
         for (var i = 0; i < expected.Count; i++)
