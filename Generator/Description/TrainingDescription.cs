@@ -36,6 +36,8 @@ public sealed record TrainingDescription(EquatableArray<TrainingValue> Values)
         Add(TrainingFields.TestAugmentation, Member(spec?.TestAugmentation, TrainingFields.TestAugmentation));
         Add(TrainingFields.Precision, Member(spec?.Precision, TrainingFields.Precision));
         Add(TrainingFields.MemoryFormat, Member(spec?.MemoryFormat, TrainingFields.MemoryFormat));
+        Add(TrainingFields.Holdout, Number(spec?.Holdout));
+        Add(TrainingFields.Ema, Number(spec?.Ema));
         return new TrainingDescription(values.ToEquatableArray());
     }
 

@@ -134,6 +134,8 @@ public sealed class SpecParser
             Choice(t, TrainingFields.TestAugmentation),
             Choice(t, TrainingFields.Precision),
             Choice(t, TrainingFields.MemoryFormat),
+            Integer(t, TrainingFields.Holdout),
+            Number(t, TrainingFields.Ema),
             mapping.Span);
     }
 

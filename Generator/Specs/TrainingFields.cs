@@ -64,11 +64,15 @@ public static class TrainingFields
         "evaluation: none, or flip to average each image's logits with its mirror image's", ["--test-augmentation"], null, TrainingSpec.TestAugmentations, "Augmentation");
     public static readonly TrainingField Precision = new("precision", "string", "fp32", "fp32, bf16 or auto", ["--precision"], null, TrainingSpec.Precisions, "Precision");
     public static readonly TrainingField MemoryFormat = new("memory_format", "string", "nchw", "nchw, nhwc or auto", ["--memory-format"], null, TrainingSpec.MemoryFormats, "MemoryFormat");
+    public static readonly TrainingField Holdout = new("holdout", "integer", "0",
+        "train on all but the last N training images and validate on those N instead of the test/val set (0: none)", ["--holdout"], new(0, 1_000_000));
+    public static readonly TrainingField Ema = new("ema", "number", "0",
+        "decay of an exponential moving average of the weights, evaluated each epoch beside them (0: none)", ["--ema"], new(0, 1, ExclusiveMaximum: true));
 
     public static readonly IReadOnlyList<TrainingField> All =
     [
         Epochs, BatchSize, LearningRate, Momentum, WeightDecay, Schedule, WarmupEpochs, LabelSmoothing, Augmentation, CropPadding,
-        TestAugmentation, Precision, MemoryFormat,
+        TestAugmentation, Precision, MemoryFormat, Holdout, Ema,
     ];
 
     public static readonly IReadOnlyList<string> Keys = All.Select(f => f.Key).ToList();

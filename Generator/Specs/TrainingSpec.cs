@@ -21,6 +21,8 @@ public sealed record TrainingSpec(
     Located<string>? TestAugmentation,
     Located<string>? Precision,
     Located<string>? MemoryFormat,
+    Located<int>? Holdout,
+    Located<double>? Ema,
     SourceSpan Span)
 {
     /// <summary>The section's keys (<see cref="TrainingFields"/>).</summary>

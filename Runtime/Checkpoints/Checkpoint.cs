@@ -45,18 +45,32 @@ public sealed class Checkpoint : IDisposable
     {
         if (Root is not PickleDict top)
             throw new CheckpointException(FilePath, $"holds {PickleFormat.Describe(Root)}, not a state dict or a training checkpoint");
-        var source = top.TryGetValue("state_dict", out var nested) ? nested as PickleDict
-            ?? throw new CheckpointException(FilePath, $"'state_dict' is {PickleFormat.Describe(nested)}, not a dict") : top;
+        return top.ContainsKey("state_dict") ? NamedStateDict("state_dict")! : Entries(top, "");
+    }
 
+    /// <summary>
+    /// The state dict under a top-level entry of the file (<c>state_dict</c>, <c>ema_state_dict</c>), or null when the
+    /// file has no such entry; keys as <see cref="StateDict"/> gives them. The tensors stay owned by this checkpoint.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, Tensor>>? NamedStateDict(string entry)
+    {
+        if (Root is not PickleDict top || !top.TryGetValue(entry, out var nested)) return null;
+        return Entries(nested as PickleDict ?? throw new CheckpointException(FilePath, $"'{entry}' is {PickleFormat.Describe(nested)}, not a dict"),
+            entry);
+    }
+
+    // The entries of a state dict; entry is the top-level key it was under ("" for a bare state dict, the whole file).
+    private List<KeyValuePair<string, Tensor>> Entries(PickleDict source, string entry)
+    {
         var entries = new List<KeyValuePair<string, Tensor>>(source.Count);
         foreach (var (key, value) in source)
         {
             if (key is not string name)
                 throw new CheckpointException(FilePath, $"state dict key {PickleFormat.Describe(key)} is not a string");
             if (value is not Tensor tensor)
-                throw new CheckpointException(FilePath, source == top && !top.ContainsKey("state_dict")
+                throw new CheckpointException(FilePath, entry == ""
                     ? $"has no 'state_dict' entry and is not a state dict itself ('{name}' is {PickleFormat.Describe(value)})"
-                    : $"state dict entry '{name}' is {PickleFormat.Describe(value)}, not a tensor");
+                    : $"{(entry == "state_dict" ? "state dict" : $"'{entry}'")} entry '{name}' is {PickleFormat.Describe(value)}, not a tensor");
             entries.Add(new(name.StartsWith(DataParallelPrefix, StringComparison.Ordinal) ? name[DataParallelPrefix.Length..] : name, tensor));
         }
         return entries;

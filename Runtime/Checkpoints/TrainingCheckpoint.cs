@@ -4,8 +4,9 @@ namespace Dsl.Runtime.Checkpoints;
 
 /// <summary>
 /// A resumable training snapshot in the original training script's layout
-/// (<c>{'epoch', 'arch', 'state_dict', 'best_top1', 'optimizer'}</c>) plus the learning-rate schedule name and
-/// the CPU random-generator state. A loaded checkpoint owns its tensors (they belong to no dispose scope):
+/// (<c>{'epoch', 'arch', 'state_dict', 'best_top1', 'optimizer'}</c>) plus the learning-rate schedule name,
+/// the CPU random-generator state and, for a run that averages its weights, <c>ema_state_dict</c> (an OrderedDict
+/// like <c>state_dict</c>) and <c>ema_updates</c>. A loaded checkpoint owns its tensors (they belong to no dispose scope):
 /// disposing it frees them.
 /// </summary>
 public sealed class TrainingCheckpoint : IDisposable
@@ -15,12 +16,18 @@ public sealed class TrainingCheckpoint : IDisposable
 
     private readonly Checkpoint file;
 
-    private TrainingCheckpoint(Checkpoint file, TrainingProgress progress, IReadOnlyList<KeyValuePair<string, Tensor>> stateDict, SgdState? optimizer)
+    public const string EmaStateDictKey = "ema_state_dict";
+    public const string EmaUpdatesKey = "ema_updates";
+
+    private TrainingCheckpoint(Checkpoint file, TrainingProgress progress, IReadOnlyList<KeyValuePair<string, Tensor>> stateDict, SgdState? optimizer,
+        IReadOnlyList<KeyValuePair<string, Tensor>>? emaStateDict, long emaUpdates)
     {
         this.file = file;
         Progress = progress;
         StateDict = stateDict;
         Optimizer = optimizer;
+        EmaStateDict = emaStateDict;
+        EmaUpdates = emaUpdates;
     }
 
     public string FilePath => file.FilePath;
@@ -32,11 +39,19 @@ public sealed class TrainingCheckpoint : IDisposable
     /// <summary>The optimizer's state, or null when the file has none.</summary>
     public SgdState? Optimizer { get; }
 
+    /// <summary>The moving average of the weights (the training loop's <c>WeightAverage</c>), or null when the run kept none.</summary>
+    public IReadOnlyList<KeyValuePair<string, Tensor>>? EmaStateDict { get; }
+
+    /// <summary>How many updates <see cref="EmaStateDict"/> had taken (0 without one).</summary>
+    public long EmaUpdates { get; }
+
     /// <summary>
-    /// Writes the model's state dict (in PyTorch's key order) and the optimizer's state (PyTorch's SGD layout) atomically in torch.save's
-    /// format, which torch.load reads. The model and optimizer are only read.
+    /// Writes the model's state dict (in PyTorch's key order), the optimizer's state (PyTorch's SGD layout) and the weights' average
+    /// where there is one, atomically in torch.save's format, which torch.load reads. The model, optimizer and average are only read.
     /// </summary>
-    public static void Save(string path, TrainingProgress progress, nn.Module model, SGD? optimizer)
+    /// <param name="average">The weights' moving average, keyed and ordered as the model's state dict, and its update count.</param>
+    public static void Save(string path, TrainingProgress progress, nn.Module model, SGD? optimizer,
+        (IReadOnlyList<KeyValuePair<string, Tensor>> StateDict, long Updates)? average = null)
     {
         ArgumentNullException.ThrowIfNull(progress);
         ArgumentNullException.ThrowIfNull(model);
@@ -51,6 +66,11 @@ public sealed class TrainingCheckpoint : IDisposable
         };
         if (progress.ScheduleName is not null) root["lr_schedule"] = progress.ScheduleName;
         if (progress.RngState is not null) root["rng_state"] = torch.tensor(progress.RngState);
+        if (average is { } ema)
+        {
+            root[EmaStateDictKey] = Checkpoint.ToOrderedDict(ema.StateDict);
+            root[EmaUpdatesKey] = ema.Updates;
+        }
         Checkpoint.Save(path, root);
     }
 
@@ -80,7 +100,15 @@ public sealed class TrainingCheckpoint : IDisposable
                 var other => throw Invalid(path, "rng_state", $"a uint8 tensor (found {PickleFormat.Describe(other)})"),
             };
             var optimizer = checkpoint["optimizer"] is { } o ? SgdState.FromPickle(o, path) : null;
-            return new TrainingCheckpoint(checkpoint, new TrainingProgress(epoch, arch, best, schedule, rng), checkpoint.StateDict(), optimizer);
+            var ema = checkpoint.NamedStateDict(EmaStateDictKey);
+            var emaUpdates = checkpoint[EmaUpdatesKey] switch
+            {
+                null when ema is null => 0,
+                long u and >= 0 when ema is not null => u,
+                var other => throw Invalid(path, EmaUpdatesKey, $"a non-negative integer beside '{EmaStateDictKey}' (found {PickleFormat.Describe(other)})"),
+            };
+            return new TrainingCheckpoint(checkpoint, new TrainingProgress(epoch, arch, best, schedule, rng), checkpoint.StateDict(), optimizer,
+                ema, emaUpdates);
         }
         catch
         {
@@ -108,6 +136,10 @@ public sealed class TrainingCheckpoint : IDisposable
             throw new CheckpointException(FilePath, $"optimizer state does not fit: {e.Message}", e);
         }
     }
+
+    /// <summary>The error for a file that has no moving average of the weights when one is asked of it.</summary>
+    public static CheckpointException NoAverage(string path) =>
+        new(path, $"has no {EmaStateDictKey}; it was trained without --ema");
 
     public void Dispose() => file.Dispose();
 

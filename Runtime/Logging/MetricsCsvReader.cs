@@ -25,8 +25,8 @@ public static class MetricsCsvReader
             if (cells.Length != names.Length)
                 throw new InvalidDataException($"{path}: the row '{line}' has {cells.Length} cells, the header {names.Length}");
             double Number(int column) => double.Parse(cells[column], NumberStyles.Float, CultureInfo.InvariantCulture);
-            // MetricsCsv writes NaN where an epoch had no validation.
-            double? Optional(int column) => column < 0 || double.IsNaN(Number(column)) ? null : Number(column);
+            // MetricsCsv writes NaN where an epoch had no validation, and leaves the EMA cells empty without an average.
+            double? Optional(int column) => column < 0 || cells[column].Length == 0 || double.IsNaN(Number(column)) ? null : Number(column);
             rows.Add(new EpochFigures(int.Parse(cells[epoch], CultureInfo.InvariantCulture), Number(rate), Number(trainLoss),
                 Number(trainTop1), Optional(valLoss), Optional(valTop1), Optional(emaLoss), Optional(emaTop1)));
         }

@@ -4,7 +4,8 @@ namespace Dsl.Runtime.Logging;
 
 /// <summary>
 /// The files of a run's log folder: log.log (the original's text lines, after a header), metrics.csv and a
-/// TensorBoard event file with the original scalar names (including its 'learnnig-rate' spelling).
+/// TensorBoard event file with the original scalar names (including its 'learnnig-rate' spelling); a run that averages its
+/// weights adds an EMA line after each validation line and the ema-val-loss and ema-val-top1 scalars.
 /// </summary>
 public sealed class TrainingLogWriter : ITrainingObserver, IDisposable
 {
@@ -36,6 +37,7 @@ public sealed class TrainingLogWriter : ITrainingObserver, IDisposable
     {
         text.WriteLine(LogLines.Train(r.Epoch, r.Epochs, r.Train));
         if (r.Validation is not null) text.WriteLine(LogLines.Validation(r.Epoch, r.Epochs, r.Validation));
+        if (r.EmaValidation is not null) text.WriteLine(LogLines.AveragedValidation(r.Epoch, r.Epochs, r.EmaValidation));
         metrics.Append(r);
         // The original logs with step = epoch + 1.
         var step = r.Epoch + 1;
@@ -46,6 +48,11 @@ public sealed class TrainingLogWriter : ITrainingObserver, IDisposable
         {
             events.Scalar("val-loss", r.Validation.Loss, step);
             events.Scalar("val-top1", r.Validation.Top1, step);
+        }
+        if (r.EmaValidation is not null)
+        {
+            events.Scalar("ema-val-loss", r.EmaValidation.Loss, step);
+            events.Scalar("ema-val-top1", r.EmaValidation.Top1, step);
         }
         events.Scalar("best-val-top1", r.BestTop1, step);
     }

@@ -13,7 +13,9 @@ public sealed record TrainingResult(int EpochsRun, EpochReport? LastEpoch, doubl
 
 /// <summary>
 /// The original script's loop: per epoch, set the scheduled learning rate, train one pass (cross-entropy,
-/// SGD), validate, keep the best top-1, and save a checkpoint (plus model_best when it improved).
+/// SGD), validate, keep the best top-1, and save a checkpoint (plus model_best when it improved). With
+/// <see cref="TrainingOptions.Ema"/> a <see cref="WeightAverage"/> follows every step and is validated after the live
+/// weights; the best top-1 stays the live weights'.
 /// With <see cref="TrainingOptions.Distributed"/> every rank trains on its shard of each epoch, gradients
 /// are averaged across ranks before each step, metrics cover all ranks, and only the master saves.
 /// </summary>
@@ -41,12 +43,9 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
         observer.Note(layout.ToString());
         using var sgd = options.CreateOptimizer(model);
         var schedule = options.EffectiveSchedule;
-        var startEpoch = 0;
-        var best = 0.0;
-        if (resumeFrom is not null) (startEpoch, best) = Restore(resumeFrom, sgd);
-
-        // Made after a resume so that every rank starts from the master's restored weights.
-        using var parallel = ranks is null ? null : new DistributedDataParallel(model, ranks.Group!, options.SyncBatchNorm);
+        var (startEpoch, best, startedParallel, startedAverage) = Start(resumeFrom, sgd, ranks);
+        using var parallel = startedParallel;
+        using var average = startedAverage;
         var trainData = ranks is null ? train : train.WithSampler(new DistributedSampler(train.Dataset.Count, ranks, train.Shuffle, train.Seed));
         var validationData = ranks is null || validation is null
             ? validation
@@ -58,24 +57,64 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
         {
             cancel.ThrowIfCancellationRequested();
             var learningRate = schedule.At(epoch);
-            var trainMetrics = AcrossRanks(ranks, TrainEpoch(trainData, parallel, sgd, schedule, epoch, cancel), $"epoch {epoch + 1}, training metrics");
-            var valMetrics = validationData is null
-                ? null
-                : AcrossRanks(ranks, Evaluator.Evaluate(model, validationData, options.Device, layout.IsChannelsLast(), precision,
-                    testAugmentation: options.TestAugmentation), $"epoch {epoch + 1}, validation metrics");
+            var trainMetrics = AcrossRanks(ranks, TrainEpoch(trainData, parallel, sgd, average, schedule, epoch, cancel), $"epoch {epoch + 1}, training metrics");
+            var valMetrics = validationData is null ? null : Validate(validationData, ranks, $"epoch {epoch + 1}, validation metrics");
+            EpochMetrics? emaMetrics = null;
+            if (average is not null && validationData is not null)
+            {
+                // The averaged weights evaluated in the live model's place; every rank's average is the same, so they agree.
+                using (average.Apply(model)) emaMetrics = Validate(validationData, ranks, $"epoch {epoch + 1}, averaged weights' validation metrics");
+            }
             var top1 = valMetrics?.Top1 ?? trainMetrics.Top1;
             var isBest = top1 > best || epoch == 0 && best == 0;
             best = Math.Max(best, top1);
-            last = new EpochReport(epoch, options.Epochs, learningRate, trainMetrics, valMetrics, best, isBest);
-            if (ranks is null || ranks.IsMaster) SaveCheckpoint(sgd, schedule, epoch + 1, best, isBest);
+            last = new EpochReport(epoch, options.Epochs, learningRate, trainMetrics, valMetrics, best, isBest, emaMetrics);
+            if (ranks is null || ranks.IsMaster) SaveCheckpoint(sgd, average, schedule, epoch + 1, best, isBest);
             observer.EpochCompleted(last);
             epochsRun++;
         }
         return new TrainingResult(epochsRun, last, best);
     }
 
-    private EpochMetrics TrainEpoch(DataLoader data, DistributedDataParallel? parallel, SGD sgd, LearningRateSchedule schedule, int epoch,
-        CancellationToken cancel)
+    /// <summary>Restores a checkpoint (when resuming), then joins the ranks and starts the weights' average, in that order: the
+    /// ranks take rank 0's restored weights, and the average starts from those (or from the checkpoint's average).</summary>
+    private (int Epoch, double Best, DistributedDataParallel? Parallel, WeightAverage? Average) Start(string? resumeFrom, SGD sgd,
+        DistributedEnvironment? ranks)
+    {
+        using var resumed = resumeFrom is null ? null : TrainingCheckpoint.Load(resumeFrom);
+        var (epoch, best) = resumed is null ? (0, 0.0) : Restore(resumed, sgd);
+        var parallel = ranks is null ? null : new DistributedDataParallel(model, ranks.Group!, options.SyncBatchNorm);
+        WeightAverage? average = null;
+        try
+        {
+            if (options.Ema > 0) average = new WeightAverage(model, options.Ema);
+            if (resumed is not null) ContinueAverage(resumed, average);
+            return (epoch, best, parallel, average);
+        }
+        catch
+        {
+            average?.Dispose();
+            parallel?.Dispose();
+            throw;
+        }
+    }
+
+    // A resumed run continues the checkpoint's average exactly; a run that changed its mind about --ema says so.
+    private void ContinueAverage(TrainingCheckpoint resumed, WeightAverage? average)
+    {
+        if (average is not null && resumed.EmaStateDict is not null) average.Restore(resumed);
+        else if (average is not null)
+            observer.Warning($"checkpoint '{resumed.FilePath}' has no moving average of the weights; the average starts from its weights");
+        else if (resumed.EmaStateDict is not null)
+            observer.Warning($"checkpoint '{resumed.FilePath}' holds a moving average of the weights; without --ema it is not continued");
+    }
+
+    private EpochMetrics Validate(DataLoader data, DistributedEnvironment? ranks, string what) =>
+        AcrossRanks(ranks, Evaluator.Evaluate(model, data, options.Device, layout.IsChannelsLast(), precision, testAugmentation: options.TestAugmentation),
+            what);
+
+    private EpochMetrics TrainEpoch(DataLoader data, DistributedDataParallel? parallel, SGD sgd, WeightAverage? average,
+        LearningRateSchedule schedule, int epoch, CancellationToken cancel)
     {
         var steps = data.BatchesPerEpoch;
         observer.EpochStarted(epoch, options.Epochs, steps, schedule.At(epoch));
@@ -103,6 +142,7 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
             foreach (var group in sgd.ParamGroups) group.LearningRate = learningRate;
             var (logits, loss) = TrainingStep.Run(model, sgd, images, labels, precision, options.LabelSmoothing,
                 parallel is null ? null : parallel.SynchronizeGradients, parallel?.LossWeight(batch.Count, stepSamples) ?? 1);
+            average?.Update(model);
             var lossValue = loss.item<float>();
             if (!double.IsFinite(lossValue))
                 throw new InvalidOperationException($"the loss became {lossValue} at epoch {epoch + 1}, step {batch.Index + 1}; lower --lr");
@@ -141,10 +181,9 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
         return metrics with { Loss = sums[0] / samples, Top1 = sums[1] / samples, Top5 = sums[2] / samples, Samples = (int)samples };
     }
 
-    private (int Epoch, double Best) Restore(string path, SGD sgd)
+    private (int Epoch, double Best) Restore(TrainingCheckpoint checkpoint, SGD sgd)
     {
-        using var checkpoint = TrainingCheckpoint.Load(path);
-        var progress = checkpoint.Progress;
+        var (progress, path) = (checkpoint.Progress, checkpoint.FilePath);
         if (progress.Arch != options.Architecture)
         {
             // The original script names architectures its own way (ImageNet-bLResNet-50-a2-b4), so a different
@@ -168,13 +207,13 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
         return (progress.Epoch, progress.BestTop1);
     }
 
-    private void SaveCheckpoint(SGD sgd, LearningRateSchedule schedule, int epochsDone, double best, bool isBest)
+    private void SaveCheckpoint(SGD sgd, WeightAverage? average, LearningRateSchedule schedule, int epochsDone, double best, bool isBest)
     {
         if (options.LogFolder is null) return;
         var path = Path.Combine(options.LogFolder, CheckpointFileName);
         using var rng = get_rng_state();
         var progress = new TrainingProgress(epochsDone, options.Architecture, best, schedule.Name, rng.data<byte>().ToArray());
-        TrainingCheckpoint.Save(path, progress, model, sgd);
+        TrainingCheckpoint.Save(path, progress, model, sgd, average?.Saved);
         if (isBest) CopyBest(path, Path.Combine(options.LogFolder, BestFileName));
     }
 

@@ -21,6 +21,8 @@ public sealed record TrainingOptions
     public LearningRateSchedule? Schedule { get; init; }
     /// <summary>Label smoothing of the training loss (<see cref="TrainingRecipe.LabelSmoothing"/>).</summary>
     public double LabelSmoothing { get => Recipe.LabelSmoothing; init => Recipe = Recipe with { LabelSmoothing = value }; }
+    /// <summary>The decay of the weights' moving average (<see cref="TrainingRecipe.Ema"/>; 0 keeps none).</summary>
+    public double Ema { get => Recipe.Ema; init => Recipe = Recipe with { Ema = value }; }
     /// <summary>How validation sees each image (<see cref="TrainingRecipe.TestAugmentation"/>).</summary>
     public Augmentation TestAugmentation { get => Recipe.TestAugmentation; init => Recipe = Recipe with { TestAugmentation = value }; }
     public Device Device { get; init; } = CPU;

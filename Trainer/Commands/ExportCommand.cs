@@ -8,9 +8,9 @@ using Dsl.Trainer.Setup;
 namespace Dsl.Trainer.Commands;
 
 /// <summary>
-/// <c>dsl export --model NAME|FILE [--weights FILE] --output FILE.onnx [--opset N] [--input-size N] [--features 2,3,4]</c>: the
-/// model's float32 inference form as an ONNX graph (input <c>input</c>, output <c>logits</c> and the asked stages' feature maps
-/// <c>stage{k}</c>, batch dynamic), weights loaded as eval loads them.
+/// <c>dsl export --model NAME|FILE [--weights FILE [--ema-weights]] --output FILE.onnx [--opset N] [--input-size N]
+/// [--features 2,3,4]</c>: the model's float32 inference form as an ONNX graph (input <c>input</c>, output <c>logits</c> and the
+/// asked stages' feature maps <c>stage{k}</c>, batch dynamic), weights loaded as eval loads them.
 /// </summary>
 public static class ExportCommand
 {
@@ -24,7 +24,7 @@ public static class ExportCommand
         { Description = "stages whose feature maps are also outputs (stage1..stage4): a list such as 2,3,4, or all" };
         var command = new Command("export", "write a model's inference form as an ONNX file")
         {
-            flags.Model, flags.Weights, flags.Strict, flags.InputSize, target, opset, features,
+            flags.Model, flags.Weights, flags.EmaWeights, flags.Strict, flags.InputSize, target, opset, features,
         };
         command.SetAction(parse =>
         {
@@ -32,11 +32,7 @@ public static class ExportCommand
             var options = Options(parse.GetValue(opset), parse.GetValue(flags.InputSize), Stages(parse.GetValue(features)));
             var path = parse.GetValue(target)!;
             using var model = entry.Create();
-            if (parse.GetValue(flags.Weights) is { } weights)
-            {
-                var report = WeightsLoader.Load(model, weights, parse.GetValue(flags.Strict));
-                if (!report.IsExact) output.WriteLine($"warning: weights '{weights}' did not match exactly: {report}");
-            }
+            WeightsLoader.Load(model, flags, parse, output);
             model.eval();
             OnnxExportResult result;
             try

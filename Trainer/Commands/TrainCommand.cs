@@ -131,15 +131,13 @@ internal sealed class TrainingRun(CliContext context, TrainingFlags flags, Parse
         return data;
     }
 
-    /// <summary>The model, with the weights of --weights where given.</summary>
+    /// <summary>The model, with the weights of --weights (their average with --ema-weights) where given.</summary>
     private nn.Module<Tensor, Tensor> LoadWeights(RunSetup setup)
     {
         var model = setup.Entry.Create();
-        if (parse.GetValue(flags.Weights) is not { } weights) return model;
         try
         {
-            var report = WeightsLoader.Load(model, weights, Get(flags.Strict));
-            if (!report.IsExact) setup.Output.WriteLine($"warning: weights '{weights}' did not match exactly: {report}");
+            WeightsLoader.Load(model, flags, parse, setup.Output);
             return model;
         }
         catch
@@ -201,6 +199,7 @@ internal sealed class TrainingRun(CliContext context, TrainingFlags flags, Parse
             $"{TrainingFlags.Word(plan.Recipe.Augmentation, TrainingSpec.Augmentations)} augmentation",
             options.LabelSmoothing > 0 ? Invariant($"label smoothing {options.LabelSmoothing}") : null,
             options.TestAugmentation == Augmentation.Flip ? "flip-averaged evaluation" : null,
+            options.Ema > 0 ? Invariant($"EMA decay {options.Ema}") : null,
             $"{TrainingFlags.Word(options.Precision, TrainingSpec.Precisions)} precision",
             $"{TrainingFlags.Word(options.MemoryFormat, TrainingSpec.MemoryFormats)} memory format",
             Invariant($"{get_num_threads()} compute threads"),
@@ -215,9 +214,12 @@ internal sealed class TrainingRun(CliContext context, TrainingFlags flags, Parse
     {
         if (result.LastEpoch?.Validation is { } last)
         {
-            var what = plan.Data.StartsWith(DataSources.FashionMnistName, StringComparison.Ordinal) ? "Test" : "Validation";
+            var what = plan.Recipe.Holdout > 0 ? "Held-out validation"
+                : plan.Data.StartsWith(DataSources.FashionMnistName, StringComparison.Ordinal) ? "Test" : "Validation";
             output.WriteLine(Invariant($"{what} accuracy: {last.Top1:F2}% top-1, {last.Top5:F2}% top-5 on {last.Samples} images (best top-1 {result.BestTop1:F2}%), ")
                 + Invariant($"{result.EpochsRun} epochs in {elapsed.TotalMinutes:F1} min"));
+            if (result.LastEpoch.EmaValidation is { } ema)
+                output.WriteLine(Invariant($"EMA {what.ToLowerInvariant()} accuracy: {ema.Top1:F2}% top-1, {ema.Top5:F2}% top-5 on {ema.Samples} images (decay {options.Ema})"));
         }
         else
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Dsl.Generator.Specs;
 using Dsl.Runtime.Compute;
 
@@ -19,6 +20,10 @@ public sealed class TrainingFlags
     public Option<double?> Momentum { get; } = Recipe<double?>(TrainingFields.Momentum);
     public Option<double?> WeightDecay { get; } = Recipe<double?>(TrainingFields.WeightDecay);
     public Option<string?> TestAugmentation { get; } = Recipe<string?>(TrainingFields.TestAugmentation);
+    public Option<int?> Holdout { get; } = Recipe<int?>(TrainingFields.Holdout);
+    public Option<double?> Ema { get; } = Recipe<double?>(TrainingFields.Ema);
+    public Option<bool> EmaWeights { get; } = new("--ema-weights")
+    { Description = "take --weights' moving average of the weights (its ema_state_dict) instead of its state_dict" };
     public Option<int?> Workers { get; } = new("--workers", "-j") { Description = "data-loading threads" };
     public Option<int?> InputSize { get; } = new("--input-size", "--input_shape") { Description = "input side in pixels (the model's)" };
     public Option<string?> Resume { get; } = new("--resume") { Description = "checkpoint to continue from (or a log folder holding checkpoint.pth.tar)" };
@@ -51,8 +56,8 @@ public sealed class TrainingFlags
 
     public IEnumerable<Option> All =>
     [
-        Model, Data, Epochs, BatchSize, LearningRate, Scheduler, WarmupEpochs, LabelSmoothing, Momentum, TestAugmentation, WeightDecay, Workers, InputSize, Resume, Evaluate,
-        Weights, LogDir, Device, Gpu, Seed, Strict, Threads, Precision, MemoryFormat, ChannelsLast, Nproc, DistBackend, SyncBatchNorm,
+        Model, Data, Epochs, BatchSize, LearningRate, Scheduler, WarmupEpochs, LabelSmoothing, Momentum, TestAugmentation, WeightDecay, Holdout, Ema, Workers, InputSize, Resume, Evaluate,
+        Weights, EmaWeights, LogDir, Device, Gpu, Seed, Strict, Threads, Precision, MemoryFormat, ChannelsLast, Nproc, DistBackend, SyncBatchNorm,
     ];
 
     /// <summary>A choice as a spec or a flag spells it ("crop-flip") as the runtime's enum member (CropFlip).</summary>
@@ -66,6 +71,12 @@ public sealed class TrainingFlags
     /// <summary>A flag's value, or a usage error naming the flag when it is not positive.</summary>
     public static int Positive(int value, string flag) =>
         value > 0 ? value : throw new UsageException($"{flag} must be positive, not {value}");
+
+    /// <summary>A number of the recipe, or a usage error naming the field's flag when it is outside the field's range.</summary>
+    public static T InRange<T>(T value, TrainingField field) where T : IConvertible =>
+        field.Range!.Contains(value.ToDouble(CultureInfo.InvariantCulture))
+            ? value
+            : throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"{field.Flags[0]} must be {field.Range.Text}, not {value}"));
 
     /// <summary>The spelling of a choice in a spec or a flag.</summary>
     public static string Word(Enum value, IReadOnlyList<KeyValuePair<string, string>> choices) =>

@@ -44,8 +44,7 @@ public sealed class LiveProgress(IAnsiConsole console, ProgressContext context) 
     public void EpochCompleted(EpochReport r)
     {
         task?.StopTask();
-        console.WriteLine(LogLines.Train(r.Epoch, r.Epochs, r.Train));
-        if (r.Validation is not null) console.WriteLine(LogLines.Validation(r.Epoch, r.Epochs, r.Validation));
+        foreach (var line in LogLines.EpochEnd(r)) console.WriteLine(line);
     }
 
     public void Warning(string message) => console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}");

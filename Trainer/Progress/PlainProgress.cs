@@ -30,8 +30,7 @@ public sealed class PlainProgress(TextWriter output) : ITrainingObserver
 
     public void EpochCompleted(EpochReport r)
     {
-        output.WriteLine(LogLines.Train(r.Epoch, r.Epochs, r.Train));
-        if (r.Validation is not null) output.WriteLine(LogLines.Validation(r.Epoch, r.Epochs, r.Validation));
+        foreach (var line in LogLines.EpochEnd(r)) output.WriteLine(line);
         output.Flush();
     }
 

@@ -32,18 +32,17 @@ public sealed record TrainingPlan(ModelInfo Model, TrainingRecipe Recipe, string
             WeightDecay = parse.GetValue(flags.WeightDecay) ?? recipe.WeightDecay,
             Schedule = TrainingFlags.Choice(parse, flags.Scheduler, TrainingFields.Schedule, recipe.Schedule),
             WarmupEpochs = parse.GetValue(flags.WarmupEpochs) ?? recipe.WarmupEpochs,
-            LabelSmoothing = parse.GetValue(flags.LabelSmoothing) ?? recipe.LabelSmoothing,
+            LabelSmoothing = TrainingFlags.InRange(parse.GetValue(flags.LabelSmoothing) ?? recipe.LabelSmoothing, TrainingFields.LabelSmoothing),
             TestAugmentation = TrainingFlags.Choice(parse, flags.TestAugmentation, TrainingFields.TestAugmentation, recipe.TestAugmentation),
             Precision = TrainingFlags.Choice(parse, flags.Precision, TrainingFields.Precision, recipe.Precision),
             MemoryFormat = memoryFormat is not null
                 ? TrainingFlags.ParseChoice<MemoryFormat>(memoryFormat, TrainingFields.MemoryFormat.Choices!)
                 : recipe.MemoryFormat,
+            Holdout = TrainingFlags.InRange(parse.GetValue(flags.Holdout) ?? recipe.Holdout, TrainingFields.Holdout),
+            Ema = TrainingFlags.InRange(parse.GetValue(flags.Ema) ?? recipe.Ema, TrainingFields.Ema),
         };
 
         if (recipe.WarmupEpochs < 0) throw new UsageException($"{TrainingFields.WarmupEpochs.Flags[0]} cannot be negative");
-        var smoothing = TrainingFields.LabelSmoothing;
-        if (!smoothing.Range!.Contains(recipe.LabelSmoothing))
-            throw new UsageException($"{smoothing.Flags[0]} must be {smoothing.Range.Text}, not {recipe.LabelSmoothing}");
 
         var smallInput = Math.Max(model.InputHeight, model.InputWidth) <= 64;
         var data = parse.GetValue(flags.Data) ?? (smallInput && model.InputChannels == 1 ? DataSources.FashionMnistName : null)

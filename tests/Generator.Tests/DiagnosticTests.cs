@@ -74,6 +74,8 @@ public sealed class DiagnosticTests
 
     [Theory]
     [InlineData("  epochs: -3\n", "DSL0005", 4, 10, "'training.epochs' is -3, but it must be between 1 and 100000")]
+    [InlineData("  ema: 1\n", "DSL0005", 4, 7, "'training.ema' is 1, but it must be at least 0 and below 1")]
+    [InlineData("  holdout: -1\n", "DSL0005", 4, 11, "'training.holdout' is -1, but it must be between 0 and 1000000")]
     [InlineData("  schedule: cosin\n", "DSL0021", 4, 12, "'training.schedule' is 'cosin', but it must be one of cosine, step, warmup-cosine; did you mean 'cosine'?")]
     [InlineData("  momentm: 0.9\n", "DSL0002", 4, 2, "Unknown key 'momentm' in 'training'; did you mean 'momentum'?")]
     public void TrainingDiagnosticsPointAtTheValue(string line, string id, int zeroBasedLine, int zeroBasedColumn, string message)

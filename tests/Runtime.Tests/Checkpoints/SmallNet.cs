@@ -41,5 +41,9 @@ internal sealed class SmallNet : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>The state dict as "key=hex bytes" lines in PyTorch's order, for comparing two networks bit for bit.</summary>
-    public List<string> Snapshot() => PyTorchStateDict.Of(this).Select(e => $"{e.Key}={Convert.ToHexString(TensorValues.Bytes(e.Value))}").ToList();
+    public List<string> Snapshot() => Snapshot(PyTorchStateDict.Of(this));
+
+    /// <summary>State-dict entries (a weight average's, a file's) as <see cref="Snapshot()"/> writes them.</summary>
+    public static List<string> Snapshot(IEnumerable<KeyValuePair<string, Tensor>> entries) =>
+        entries.Select(e => $"{e.Key}={Convert.ToHexString(TensorValues.Bytes(e.Value))}").ToList();
 }

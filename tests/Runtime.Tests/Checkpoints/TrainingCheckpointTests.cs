@@ -28,26 +28,37 @@ public sealed class TrainingCheckpointTests
 
     /// <summary>
     /// A <see cref="Trained"/> SmallNet and its SGD, saved with <see cref="Progress"/> as a file in a temporary folder;
-    /// disposing it disposes all three.
+    /// disposing it disposes all three. With <paramref name="withAverage"/> an average of the weights, two steps behind, is saved too.
     /// </summary>
     private sealed class SavedCheckpoint : IDisposable
     {
-        public SavedCheckpoint(string fileName = "checkpoint.pth.tar")
+        public SavedCheckpoint(string fileName = "checkpoint.pth.tar", bool withAverage = false)
         {
             (Net, Sgd) = Trained();
+            if (withAverage)
+            {
+                Average = new WeightAverage(Net, 0.5);
+                for (var step = 3; step < 5; step++)
+                {
+                    Training.Steps(Net, Sgd, first: step, count: 1);
+                    Average.Update(Net);
+                }
+            }
             Path = Folder.Combine(fileName);
-            TrainingCheckpoint.Save(Path, Progress, Net, Sgd);
+            TrainingCheckpoint.Save(Path, Progress, Net, Sgd, Average?.Saved);
         }
 
         public TempFolder Folder { get; } = new();
         public SmallNet Net { get; }
         public SGD Sgd { get; }
+        public WeightAverage? Average { get; }
         public string Path { get; }
 
         public void Deconstruct(out SmallNet net, out SGD sgd, out string path) => (net, sgd, path) = (Net, Sgd, Path);
 
         public void Dispose()
         {
+            Average?.Dispose();
             Sgd.Dispose();
             Net.Dispose();
             Folder.Dispose();
@@ -81,6 +92,52 @@ public sealed class TrainingCheckpointTests
             Assert.NotEqual(0, TensorValues.Doubles(live!).Sum(Math.Abs));
             Assert.Equal(TensorValues.Bytes(live!), TensorValues.Bytes(read!));
         }
+    }
+
+    [Fact]
+    public void TheWeightsAverageRoundTripsExactly()
+    {
+        using var saved = new SavedCheckpoint(withAverage: true);
+        var (net, _, path) = saved;
+        var average = saved.Average!;
+
+        using var loaded = TrainingCheckpoint.Load(path);
+        Assert.Equal(2L, loaded.EmaUpdates);
+        Assert.Equal(SmallNet.Snapshot(average.StateDict), SmallNet.Snapshot(loaded.EmaStateDict!));
+        // Two steps behind, the average is not the weights: the comparison above can tell them apart.
+        Assert.NotEqual(net.Snapshot(), SmallNet.Snapshot(loaded.EmaStateDict!));
+
+        using var restored = new WeightAverage(net, 0.5);
+        restored.Restore(loaded);
+        Assert.Equal(2L, restored.Updates);
+        Assert.Equal(SmallNet.Snapshot(average.StateDict), SmallNet.Snapshot(restored.StateDict));
+    }
+
+    [Fact]
+    public void AFileWithoutAnAverageOrWithOneOfAnotherShapeIsRefusedNamingTheFile()
+    {
+        using var plain = new SavedCheckpoint("plain.pth.tar");
+        using (var loaded = TrainingCheckpoint.Load(plain.Path))
+        {
+            Assert.Null(loaded.EmaStateDict);
+            Assert.Equal(0L, loaded.EmaUpdates);
+            using var average = new WeightAverage(plain.Net, 0.5);
+            var error = Assert.Throws<CheckpointException>(() => average.Restore(loaded));
+            Assert.Equal(plain.Path, error.FilePath);
+            Assert.Contains("has no ema_state_dict; it was trained without --ema", error.Message);
+        }
+
+        using var averaged = new SavedCheckpoint("averaged.pth.tar", withAverage: true);
+        using var file = TrainingCheckpoint.Load(averaged.Path);
+        using var wider = new SmallNet(width: 6);
+        using var widerAverage = new WeightAverage(wider, 0.5);
+        var mismatch = Assert.Throws<CheckpointException>(() => widerAverage.Restore(file));
+        Assert.Equal(averaged.Path, mismatch.FilePath);
+        Assert.Contains("'ema_state_dict' does not fit the model: 'conv1.weight' has shape [4, 3, 3, 3], the model [6, 3, 3, 3]", mismatch.Message);
+        using var extra = new SmallNet();
+        extra.register_buffer("phase", zeros(2));
+        using var extraAverage = new WeightAverage(extra, 0.5);
+        Assert.Contains("'phase' is missing", Assert.Throws<CheckpointException>(() => extraAverage.Restore(file)).Message);
     }
 
     [Fact]
@@ -155,7 +212,7 @@ public sealed class TrainingCheckpointTests
     [PythonTorchFact]
     public void TorchLoadReadsOurCheckpoint()
     {
-        using var saved = new SavedCheckpoint("for-python.pth.tar");
+        using var saved = new SavedCheckpoint("for-python.pth.tar", withAverage: true);
         var (net, sgd, path) = saved;
 
         var summary = PythonTorch.RunJson("torch_summary.py", path);
@@ -176,6 +233,13 @@ public sealed class TrainingCheckpointTests
             Assert.Equal(values.Sum(), python.GetProperty("sum").GetDouble(), 9);
             Assert.Equal(values[0], python.GetProperty("first").GetDouble(), 12);
         }
+
+        // The average is an OrderedDict of the same keys, with its update count beside it.
+        Assert.Equal(2, summary.GetProperty("ema_updates").GetInt64());
+        Assert.True(summary.GetProperty("ema_ordered").GetBoolean());
+        Assert.Equal(saved.Average!.StateDict.Select(e => e.Key), summary.GetProperty("ema_sums").EnumerateObject().Select(p => p.Name));
+        foreach (var (key, tensor) in saved.Average.StateDict)
+            Assert.Equal(TensorValues.Doubles(tensor).Sum(), summary.GetProperty("ema_sums").GetProperty(key).GetDouble(), 9);
 
         var optimizer = summary.GetProperty("optimizer");
         Assert.Equal(0.1, optimizer.GetProperty("group").GetProperty("lr").GetDouble());

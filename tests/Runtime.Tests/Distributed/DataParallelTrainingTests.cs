@@ -24,15 +24,38 @@ public sealed class DataParallelTrainingTests : IDisposable
         const int Steps = 4;
         using var job = WorkerProcess.Ranks(2, "train", "--steps", $"{Steps}", "--global-batch", "8");
         Assert.True(job.WaitForExit(Timeout) == 0, job.Output);
-        var states = job.Lines.Select(line => line.Split(' ')).Where(words => words.Length >= 6 && words[^2] == "state")
-            .ToLookup(words => int.Parse(words[^3], CultureInfo.InvariantCulture), words => (Rank: words[^5], Hash: words[^1]));
-        for (var step = 0; step <= Steps; step++)
+        var states = Hashes(job, "state");
+        AssertRanksAgree(job, states, "state", 0, Steps);
+        Assert.NotEqual(states[0].First(), states[Steps].First());
+    }
+
+    [Fact]
+    public void EveryRanksAverageOfTheWeightsIsBitIdenticalAfterEveryStep()
+    {
+        // Batch norm's running statistics differ per rank until the step broadcasts rank 0's: the averages must still agree.
+        const int Steps = 4;
+        using var job = WorkerProcess.Ranks(2, "train", "--steps", $"{Steps}", "--global-batch", "8", "--norm", "batch", "--ema", "0.9");
+        Assert.True(job.WaitForExit(Timeout) == 0, job.Output);
+        var averages = Hashes(job, "ema");
+        AssertRanksAgree(job, averages, "ema", 1, Steps);
+        Assert.NotEqual(averages[1].First(), averages[Steps].First());
+        // The average is not the weights, so agreeing above is not the state's agreement over again.
+        Assert.NotEqual(Hashes(job, "state")[Steps].First(), averages[Steps].First());
+    }
+
+    // Each rank's "rank R step S WHAT HASH" lines by step.
+    private static ILookup<int, string> Hashes(WorkerProcess job, string what) =>
+        job.Lines.Select(line => line.Split(' ')).Where(words => words.Length >= 6 && words[^2] == what)
+            .ToLookup(words => int.Parse(words[^3], CultureInfo.InvariantCulture), words => words[^1]);
+
+    private static void AssertRanksAgree(WorkerProcess job, ILookup<int, string> hashes, string what, int first, int last)
+    {
+        for (var step = first; step <= last; step++)
         {
-            var hashes = states[step].ToList();
-            Assert.True(hashes.Count == 2, $"expected both ranks' state after step {step}:\n{job.Output}");
-            Assert.True(hashes[0].Hash == hashes[1].Hash, $"ranks differ after step {step}");
+            var both = hashes[step].ToList();
+            Assert.True(both.Count == 2, $"expected both ranks' {what} after step {step}:\n{job.Output}");
+            Assert.True(both[0] == both[1], $"ranks' {what} differ after step {step}");
         }
-        Assert.NotEqual(states[0].First().Hash, states[Steps].First().Hash);
     }
 
     [Fact]

@@ -36,19 +36,25 @@ public sealed class LogFileTests
         Assert.Contains("CRC", Assert.Throws<InvalidDataException>(() => TensorBoardReader.Read(path)).Message);
     }
 
+    // Two epochs of a tiny net on synthetic data, logged into the folder; the event file's path.
+    private static string TrainTwoEpochs(TempFolder temp, double ema = 0)
+    {
+        var data = new SyntheticDataset(64, 3, 1, 8, 8, seed: 4);
+        using var model = new TinyNet(1, 3);
+        using var log = new TrainingLogWriter(temp.Path, append: false, ["Namespace(model='tiny')"]);
+        new TrainingLoop(model, new DataLoader(data, 16, true), new DataLoader(data, 32, false),
+            new TrainingOptions { Epochs = 2, LogFolder = temp.Path, Architecture = "tiny", Ema = ema }, observer: log).Run();
+        return log.EventFile;
+    }
+
+    private static List<(long Step, string Tag, float Value)> Scalars(string eventFile) =>
+        [.. TensorBoardReader.Read(eventFile).SelectMany(e => e.Scalars.Select(s => (e.Step, s.Tag, s.Value)))];
+
     [Fact]
     public void TrainingWritesTheOriginalLogLinesCsvAndScalars()
     {
         using var temp = new TempFolder();
-        var data = new SyntheticDataset(64, 3, 1, 8, 8, seed: 4);
-        using var model = new TinyNet(1, 3);
-        string eventFile;
-        using (var log = new TrainingLogWriter(temp.Path, append: false, ["Namespace(model='tiny')"]))
-        {
-            new TrainingLoop(model, new DataLoader(data, 16, true), new DataLoader(data, 32, false),
-                new TrainingOptions { Epochs = 2, LogFolder = temp.Path, Architecture = "tiny" }, observer: log).Run();
-            eventFile = log.EventFile;
-        }
+        var eventFile = TrainTwoEpochs(temp);
         var lines = File.ReadAllLines(temp.Combine(TrainingLogWriter.TextLogName));
         Assert.Equal("Namespace(model='tiny')", lines[0]);
         // The run's decisions follow the header, then the original's lines.
@@ -62,13 +68,54 @@ public sealed class LogFileTests
         Assert.Equal(MetricsCsv.Header, csv[0]);
         Assert.Equal(3, csv.Length);
         Assert.StartsWith("2,", csv[2]);
+        // Without an average its columns are empty.
+        Assert.All(csv[1..], row => Assert.EndsWith(",,", row));
 
-        var scalars = TensorBoardReader.Read(eventFile).SelectMany(e => e.Scalars.Select(s => (e.Step, s.Tag, s.Value))).ToList();
+        var scalars = Scalars(eventFile);
         Assert.Equal(["learnnig-rate", "train-loss", "train-top1", "val-loss", "val-top1", "best-val-top1"],
             scalars.Where(s => s.Step == 1).Select(s => s.Tag));
         Assert.Equal(0.1f, scalars.Single(s => s.Step == 1 && s.Tag == "learnnig-rate").Value, 6);
         Assert.Equal(0.05f, scalars.Single(s => s.Step == 2 && s.Tag == "learnnig-rate").Value, 6);
         var valTop1 = scalars.Where(s => s.Tag == "val-top1").Select(s => s.Value).ToList();
         Assert.Equal(valTop1.Max(), scalars.Single(s => s.Step == 2 && s.Tag == "best-val-top1").Value);
+    }
+
+    [Fact]
+    public void AResumedCsvOfAnOlderBuildGainsTheAveragesEmptyColumns()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Combine(TrainingLogWriter.MetricsName);
+        var older = MetricsCsv.Header.Replace(",ema_val_loss,ema_val_top1", "");
+        File.WriteAllText(path, older + "\n1,0.1,2.3,10,50,2.2,12,55,12,1.5,0.5\n");
+        _ = new MetricsCsv(path);
+        Assert.Equal([MetricsCsv.Header, "1,0.1,2.3,10,50,2.2,12,55,12,1.5,0.5,,"], File.ReadAllLines(path));
+        // A file of this build is left as it is.
+        _ = new MetricsCsv(path);
+        Assert.Equal(2, File.ReadAllLines(path).Length);
+    }
+
+    [Fact]
+    public void AnAverageOfTheWeightsAddsItsLineColumnsAndScalars()
+    {
+        using var temp = new TempFolder();
+        var eventFile = TrainTwoEpochs(temp, ema: 0.9);
+        var lines = File.ReadAllLines(temp.Combine(TrainingLogWriter.TextLogName));
+        var validation = Array.FindIndex(lines, l => l.StartsWith("Val  : [002/002]", StringComparison.Ordinal));
+        Assert.Matches(@"^EMA  : \[002/002\]\tLoss: \d+\.\d{4}\tTop@1: \d+\.\d{4}\tTop@5: \d+\.\d{4}\tSpeed: \d+\.\d\d ms/batch$", lines[validation + 1]);
+        Assert.Equal(2, lines.Count(l => l.StartsWith("EMA  : ", StringComparison.Ordinal)));
+
+        var csv = File.ReadAllLines(temp.Combine(TrainingLogWriter.MetricsName));
+        Assert.EndsWith(",ema_val_loss,ema_val_top1", csv[0]);
+        var scalars = Scalars(eventFile);
+        foreach (var row in csv[1..])
+        {
+            var cells = row.Split(',');
+            Assert.Equal(csv[0].Split(',').Length, cells.Length);
+            var step = long.Parse(cells[0], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(scalars.Single(s => s.Step == step && s.Tag == "ema-val-top1").Value,
+                float.Parse(cells[^1], System.Globalization.CultureInfo.InvariantCulture), 4);
+            Assert.Equal(scalars.Single(s => s.Step == step && s.Tag == "ema-val-loss").Value,
+                float.Parse(cells[^2], System.Globalization.CultureInfo.InvariantCulture), 4);
+        }
     }
 }

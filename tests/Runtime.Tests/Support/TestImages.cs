@@ -6,6 +6,14 @@ namespace Dsl.Runtime.Tests.Support;
 /// <summary>Writes small image files for data tests: PNGs encoded here, JPEGs and RGBA PNGs through Debian's python3-pil.</summary>
 internal static class TestImages
 {
+    /// <summary>Sample <paramref name="index"/> of a data set as it loads, its augmentation drawn from <paramref name="seed"/>.</summary>
+    public static float[] Sample(IImageDataset data, int index, ulong seed = 0)
+    {
+        var pixels = new float[data.Channels * data.Height * data.Width];
+        data.Load(index, new SplitMix64(seed), pixels);
+        return pixels;
+    }
+
     /// <summary>An RGB PNG whose pixels depend on (seed, x, y).</summary>
     public static void WritePng(string path, int width, int height, int seed)
     {

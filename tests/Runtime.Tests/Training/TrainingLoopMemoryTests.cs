@@ -32,6 +32,8 @@ public class TrainingLoopMemoryTests(ITestOutputHelper output)
         using var sgd = optim.SGD(net.parameters(), 0.01, momentum: 0.9, weight_decay: 1e-4, nesterov: true);
         using var input = randn(8, 1, 16, 16);
         using var target = tensor(new long[] { 0, 1, 2, 3, 4, 5, 6, 7 });
+        // The weights' average too: its update every step, and a swap in and out every tenth, must leave nothing behind.
+        using var average = new WeightAverage(net, 0.999);
 
         double Step()
         {
@@ -40,6 +42,8 @@ public class TrainingLoopMemoryTests(ITestOutputHelper output)
             var loss = nn.functional.cross_entropy(net.call(input), target);
             loss.backward();
             sgd.step();
+            average.Update(net);
+            if (average.Updates % 10 == 0) average.Apply(net).Dispose();
             return loss.item<float>();
         }
 

@@ -48,6 +48,75 @@ public sealed class TrainingLoopTests
         Assert.Equal(24, reports[0].Train.Samples);
     }
 
+    // Two state dicts with the same keys in the same order and values within 1e-6.
+    private static void AssertClose(IReadOnlyList<KeyValuePair<string, Tensor>> expected, IReadOnlyList<KeyValuePair<string, Tensor>> actual)
+    {
+        Assert.Equal(expected.Select(e => e.Key), actual.Select(e => e.Key));
+        for (var i = 0; i < expected.Count; i++)
+        {
+            var a = expected[i].Value.to(float64).data<double>().ToArray();
+            var b = actual[i].Value.to(float64).data<double>().ToArray();
+            for (var j = 0; j < a.Length; j++) Assert.True(Math.Abs(a[j] - b[j]) <= 1e-6, $"{expected[i].Key}[{j}]: {a[j]} vs {b[j]}");
+        }
+    }
+
+    [Fact]
+    public void AnAverageOfTheWeightsIsValidatedEachEpochAndSaved()
+    {
+        using var temp = new TempFolder();
+        var (data, validation) = (new SyntheticDataset(64, 3, 1, 8, 8, seed: 1), new SyntheticDataset(40, 3, 1, 8, 8, seed: 1));
+        manual_seed(4);
+        using var model = new TinyNet(1, 3);
+        var reports = new List<EpochReport>();
+        new TrainingLoop(model, new DataLoader(data, 16, true), new DataLoader(validation, 16, false),
+            new TrainingOptions { Epochs = 2, Ema = 0.9, LogFolder = temp.Path, Architecture = "tiny" }, observer: new Recorder(reports)).Run();
+
+        Assert.All(reports, r => Assert.Equal(40, r.EmaValidation?.Samples));
+        using var checkpoint = TrainingCheckpoint.Load(temp.Combine(TrainingLoop.CheckpointFileName));
+        Assert.Equal(8L, checkpoint.EmaUpdates);
+        Assert.Equal(PyTorchStateDict.Of(model).Select(e => e.Key), checkpoint.EmaStateDict!.Select(e => e.Key));
+        // The saved average, evaluated in a model of its own, scores what the loop reported for it; the live weights remain the model's.
+        using var averaged = new TinyNet(1, 3);
+        StateDictLoader.Load(averaged, checkpoint.EmaStateDict!, strict: true, checkpoint.FilePath);
+        var scored = Evaluator.Evaluate(averaged, new DataLoader(validation, 16, false), CPU);
+        Assert.Equal((reports[^1].EmaValidation!.Loss, reports[^1].EmaValidation!.Top1), (scored.Loss, scored.Top1));
+        AssertClose(checkpoint.StateDict, PyTorchStateDict.Of(model));
+        Assert.NotEqual(AllValues(checkpoint.StateDict), AllValues(checkpoint.EmaStateDict!));
+
+        // Without --ema nothing is averaged, reported or saved.
+        var plain = new List<EpochReport>();
+        new TrainingLoop(model, new DataLoader(data, 16, true), new DataLoader(validation, 16, false),
+            new TrainingOptions { Epochs = 1, LogFolder = temp.Combine("plain") }, observer: new Recorder(plain)).Run();
+        Assert.Null(Assert.Single(plain).EmaValidation);
+        using var plainCheckpoint = TrainingCheckpoint.Load(temp.Combine("plain", TrainingLoop.CheckpointFileName));
+        Assert.Null(plainCheckpoint.EmaStateDict);
+    }
+
+    [Fact]
+    public void ResumingWithOrWithoutAnAverageTheCheckpointLacksOrHoldsSaysSo()
+    {
+        using var temp = new TempFolder();
+        var data = new SyntheticDataset(32, 3, 1, 8, 8);
+        using var model = new TinyNet(1, 3);
+        // Each run trains one epoch more than the checkpoint it resumes.
+        List<string> Resume(string from, string to, int epochs, double ema)
+        {
+            var warnings = new List<string>();
+            new TrainingLoop(model, new DataLoader(data, 16, true), null,
+                new TrainingOptions { Epochs = epochs, LogFolder = temp.Combine(to), Architecture = "tiny", Ema = ema }, observer: new Warnings(warnings))
+                .Run(from is "" ? null : temp.Combine(from, TrainingLoop.CheckpointFileName));
+            return warnings;
+        }
+        Assert.Empty(Resume("", "plain", epochs: 1, ema: 0));
+        Assert.Contains(Resume("plain", "averaged", epochs: 2, ema: 0.9), w => w.Contains("has no moving average of the weights; the average starts from its weights"));
+        using (var averaged = TrainingCheckpoint.Load(temp.Combine("averaged", TrainingLoop.CheckpointFileName)))
+            Assert.Equal(2L, averaged.EmaUpdates);
+        Assert.Contains(Resume("averaged", "dropped", epochs: 3, ema: 0), w => w.Contains("holds a moving average of the weights; without --ema it is not continued"));
+    }
+
+    private static double[] AllValues(IReadOnlyList<KeyValuePair<string, Tensor>> entries) =>
+        [.. entries.SelectMany(e => e.Value.to(float64).data<double>().ToArray())];
+
     [Fact]
     public void ResumingAfterOneEpochEqualsTwoEpochsStraight()
     {
@@ -60,8 +129,9 @@ public sealed class TrainingLoopTests
             var validation = FashionSubset(64, train: false);
             manual_seed(5);
             using var initial = new TinyNet(1, 10);
+            // With an average of the weights, which the resumed run must continue exactly too.
             TrainingOptions Options(string folder) => new()
-            { Epochs = 2, LearningRate = 0.05, WeightDecay = 1e-4, LogFolder = folder, Architecture = "tiny" };
+            { Epochs = 2, LearningRate = 0.05, WeightDecay = 1e-4, LogFolder = folder, Architecture = "tiny", Ema = 0.99 };
             DataLoader Loader() => new(data, 32, shuffle: true, seed: 9, workers: 2);
             DataLoader Val() => new(validation, 32, shuffle: false, workers: 1);
 
@@ -81,16 +151,14 @@ public sealed class TrainingLoopTests
                 .Run(resumeFrom: temp.Combine("b", TrainingLoop.CheckpointFileName));
             Assert.Equal(1, result.EpochsRun);
 
-            var expected = straight.state_dict().ToList();
-            var actual = resumed.state_dict().ToList();
-            Assert.Equal(expected.Select(e => e.Key), actual.Select(e => e.Key));
-            for (var i = 0; i < expected.Count; i++)
-            {
-                var a = expected[i].Value.to(float64).data<double>().ToArray();
-                var b = actual[i].Value.to(float64).data<double>().ToArray();
-                for (var j = 0; j < a.Length; j++) Assert.True(Math.Abs(a[j] - b[j]) <= 1e-6, $"{expected[i].Key}[{j}]: {a[j]} vs {b[j]}");
-            }
+            AssertClose(straight.state_dict().ToList(), resumed.state_dict().ToList());
             Assert.True(File.Exists(temp.Combine("b", TrainingLoop.BestFileName)));
+            using var straightEnd = TrainingCheckpoint.Load(temp.Combine("a", TrainingLoop.CheckpointFileName));
+            using var resumedEnd = TrainingCheckpoint.Load(temp.Combine("b", TrainingLoop.CheckpointFileName));
+            Assert.Equal((16L, 16L), (straightEnd.EmaUpdates, resumedEnd.EmaUpdates));
+            AssertClose(straightEnd.EmaStateDict!, resumedEnd.EmaStateDict!);
+            // Sixteen updates in, the average is far from the weights: the comparison above can fail.
+            Assert.True(AllValues(straightEnd.EmaStateDict!).Zip(AllValues(straightEnd.StateDict)).Max(p => Math.Abs(p.First - p.Second)) > 1e-3);
         }
         finally
         {

@@ -19,7 +19,11 @@ def main(path):
             "first": v.flatten()[0].item() if v.numel() else None}
         for k, v in state.items()
     }
-    for key in ("epoch", "arch", "best_top1", "lr_schedule", "seed"):
+    if "ema_state_dict" in checkpoint:
+        ema = checkpoint["ema_state_dict"]
+        summary["ema_ordered"] = type(ema).__name__ == "OrderedDict"
+        summary["ema_sums"] = {k: v.double().sum().item() for k, v in ema.items()}
+    for key in ("epoch", "arch", "best_top1", "lr_schedule", "seed", "ema_updates"):
         if key in checkpoint:
             summary[key] = checkpoint[key]
     if "rng_state" in checkpoint:

@@ -139,7 +139,7 @@ public sealed class CommandLineTests
         Assert.Contains("Validation accuracy", output);
     }
 
-    private static string FashionSubsetFolder(TempFolder temp, int trainCount, int testCount)
+    internal static string FashionSubsetFolder(TempFolder temp, int trainCount, int testCount)
     {
         var folder = temp.Combine("fashion");
         Directory.CreateDirectory(folder);

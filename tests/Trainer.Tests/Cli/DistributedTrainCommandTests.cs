@@ -10,7 +10,8 @@ public sealed class DistributedTrainCommandTests : IDisposable
     [Fact]
     public void TwoRanksTrainThenOneRankResumes()
     {
-        var common = new[] { "train", "--model", "bLResNet-Small", "--data", "synthetic", "--batch-size", "32", "--logdir", folder };
+        // With an average of the weights, which the ranks evaluate together and the single process continues.
+        var common = new[] { "train", "--model", "bLResNet-Small", "--data", "synthetic", "--batch-size", "32", "--logdir", folder, "--ema", "0.99" };
 
         var (code, text) = Dsl([.. common, "--nproc", "2", "--sync-bn", "--epochs", "1"]);
         Assert.True(code == 0, text);
@@ -19,6 +20,9 @@ public sealed class DistributedTrainCommandTests : IDisposable
         Assert.DoesNotContain("[rank 1] Train:", text);
         var checkpoint = Path.Combine(folder, "bLResNet-Small", TrainingLoop.CheckpointFileName);
         Assert.Equal(1, EpochOf(checkpoint));
+        Assert.Matches(@"\[rank 0\] Val  : \[001/001\].*\tEMA Top@1: ", text);
+        // 512 synthetic images: 8 steps of two ranks' 32, then 16 steps of one process's 32.
+        Assert.Equal(8, AverageUpdatesOf(checkpoint));
 
         // The checkpoint holds the whole model, so a single process continues it.
         (code, text) = Dsl([.. common, "--epochs", "2", "--resume", checkpoint]);
@@ -26,6 +30,7 @@ public sealed class DistributedTrainCommandTests : IDisposable
         Assert.Contains("Train: [002/002]", text);
         Assert.DoesNotContain("Train: [001/002]", text);
         Assert.Equal(2, EpochOf(checkpoint));
+        Assert.Equal(24, AverageUpdatesOf(checkpoint));
     }
 
     [Fact]
@@ -64,6 +69,12 @@ public sealed class DistributedTrainCommandTests : IDisposable
     {
         using var loaded = TrainingCheckpoint.Load(checkpoint);
         return loaded.Progress.Epoch;
+    }
+
+    private static long AverageUpdatesOf(string checkpoint)
+    {
+        using var loaded = TrainingCheckpoint.Load(checkpoint);
+        return loaded.EmaUpdates;
     }
 
     private static (int Code, string Output) Dsl(params string[] args)

@@ -26,22 +26,56 @@ public sealed class ExportCommandTests
           - [64, 0, 0, 0, 1]
         """;
 
+    // The spec written into the folder, and its model compiled with trained-looking weights of the seed.
+    private static nn.Module<Tensor, Tensor> Compiled(TempFolder temp, long seed, out string spec)
+    {
+        spec = temp.Combine("export.model.yaml");
+        File.WriteAllText(spec, Spec);
+        var model = SpecCompiler.Compile(spec).Create();
+        TrainedState.Apply(model, seed);
+        return model;
+    }
+
     [Fact]
     public void ASpecFilesExportWithItsWeightsComputesItsEvalLogits()
     {
         using var temp = new TempFolder();
-        var spec = temp.Combine("export.model.yaml");
-        File.WriteAllText(spec, Spec);
-        using var model = SpecCompiler.Compile(spec).Create();
-        TrainedState.Apply(model, seed: 3);
+        using var model = Compiled(temp, seed: 3, out var spec);
         var weights = temp.Combine("weights.pth");
         Checkpoint.SaveStateDict(weights, model);
-        var onnx = temp.Combine("export.onnx");
 
-        var (code, output, error) = CommandLineTests.Run([], "export", "--model", spec, "--weights", weights, "--output", onnx);
-
-        Assert.True(code == 0, output + error);
+        var (onnx, output) = Export(temp, spec, "--weights", weights);
         Assert.Contains($"Export-Scale: wrote {onnx} (opset 17, input [batch, 1, 28, 28], 7 classes, ", output);
+        AssertComputesEvalLogits(onnx, model);
+    }
+
+    // dsl export of the spec into the folder's export.onnx, which must succeed; the file and what the command printed.
+    private static (string Onnx, string Output) Export(TempFolder temp, string spec, params string[] weights)
+    {
+        var onnx = temp.Combine("export.onnx");
+        var (code, output, error) = CommandLineTests.Run([], ["export", "--model", spec, .. weights, "--output", onnx]);
+        Assert.True(code == 0, output + error);
+        return (onnx, output);
+    }
+
+    [Fact]
+    public void EmaWeightsExportsTheCheckpointsAverageOfTheWeights()
+    {
+        using var temp = new TempFolder();
+        using var model = Compiled(temp, seed: 3, out var spec);
+        using var average = new WeightAverage(model, 0.5);
+        TrainedState.Apply(model, seed: 5);
+        var checkpoint = temp.Combine("checkpoint.pth.tar");
+        TrainingCheckpoint.Save(checkpoint, new TrainingProgress(1, "Export-Scale", 0, null, null), model, null, average.Saved);
+
+        var (onnx, _) = Export(temp, spec, "--weights", checkpoint, "--ema-weights");
+        // The file computes the average's logits (seed 3's weights), not the live weights' (seed 5's).
+        average.Swap(model);
+        AssertComputesEvalLogits(onnx, model);
+    }
+
+    private static void AssertComputesEvalLogits(string onnx, nn.Module<Tensor, Tensor> model)
+    {
         model.eval();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

@@ -55,11 +55,14 @@ public sealed class SpecCompilerTests
               crop_padding: 6
               precision: bf16
               memory_format: auto
+              holdout: 5000
+              ema: 0.9998
             """);
         var expected = new TrainingRecipe
         {
             Epochs = 12, BatchSize = 96, LearningRate = 0.05, Momentum = 0.8, WeightDecay = 2e-5, Schedule = ScheduleKind.Step,
             Augmentation = Augmentation.CropFlip, CropPadding = 6, Precision = Precision.BFloat16, MemoryFormat = MemoryFormat.Auto,
+            Holdout = 5000, Ema = 0.9998,
         };
         Assert.Equal(expected, SpecCompiler.Compile(path).Training);
     }

@@ -14,9 +14,10 @@ using static TorchSharp.torch;
 
 // One rank of a data-parallel job on the tiny conv net, started by mpirun (or alone). Modes:
 //   train --steps N --global-batch G [--norm none|batch] [--sync-bn] [--checkpoint FILE] [--state FILE] [--step-delay-ms D]
-//         [--stall-rank R --stall-step S]
+//         [--stall-rank R --stall-step S] [--ema DECAY]
 //         each step draws G samples from a seed shared by every rank; rank r of W trains on the r-th of W equal slices;
-//         rank R sleeps instead of taking step S, so that the others wait for it
+//         rank R sleeps instead of taking step S, so that the others wait for it; --ema keeps an average of the weights,
+//         made as the training loop makes it (after the broadcast) and printed after every step beside the state
 //   loop --batch B --corrupt I,J,... [--epochs E] [--norm none|batch] [--sync-bn] [--state FILE]
 //         the training loop on 32 synthetic samples of which I, J, ... are corrupt (skipped), B per rank and step
 //   collectives                            (checks all-reduce, broadcast, barrier and metric sums)
@@ -63,6 +64,7 @@ static int Train(DistributedEnvironment environment, Options options)
     manual_seed(1000 + environment.Rank);
     using var model = new TinyConvNet(norm);
     using var parallel = environment.Group is { } group ? new DistributedDataParallel(model, group, options.Flag("sync-bn"), bucketBytes: 2048) : null;
+    using var average = options.Text("ema") is { } decay ? new WeightAverage(model, double.Parse(decay, CultureInfo.InvariantCulture)) : null;
     var optimizer = optim.SGD(model.parameters(), 0.05, momentum: 0.9);
     Console.WriteLine($"rank {environment.Rank} step 0 state {StateHash(model)}");
     for (var step = 1; step <= steps; step++)
@@ -83,7 +85,9 @@ static int Train(DistributedEnvironment environment, Options options)
         loss.backward();
         parallel?.SynchronizeGradients();
         optimizer.step();
+        average?.Update(model);
         Console.WriteLine($"rank {environment.Rank} step {step} state {StateHash(model)}");
+        if (average is not null) Console.WriteLine($"rank {environment.Rank} step {step} ema {Hash(average.StateDict)}");
         if (environment.IsMaster && checkpoint is not null)
         {
             TinyCheckpoint.Write(model, step, checkpoint);
@@ -117,10 +121,12 @@ static int Loop(DistributedEnvironment environment, Options options)
 }
 
 // A digest of every parameter and buffer: equal digests mean bit-identical replicas.
-static string StateHash(nn.Module model)
+static string StateHash(nn.Module model) => Hash(model.state_dict());
+
+static string Hash(IEnumerable<KeyValuePair<string, Tensor>> tensors)
 {
     using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    foreach (var (_, tensor) in model.state_dict()) hash.AppendData(tensor.contiguous().bytes);
+    foreach (var (_, tensor) in tensors) hash.AppendData(tensor.contiguous().bytes);
     return Convert.ToHexString(hash.GetHashAndReset());
 }
 
