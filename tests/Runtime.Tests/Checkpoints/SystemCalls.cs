@@ -3,14 +3,17 @@ using System.Text.RegularExpressions;
 
 namespace Dsl.Runtime.Tests.Checkpoints;
 
-/// <summary>The file system calls this process makes while an action runs, as strace (attached to it) records them.</summary>
+/// <summary>The file system calls the calling thread makes while an action runs, as strace (attached to the process) records them.</summary>
 internal static class SystemCalls
 {
-    /// <summary>Runs <paramref name="action"/> under strace and returns its calls in order, each as strace writes it.</summary>
+    /// <summary>Runs <paramref name="action"/> under strace and returns the calling thread's calls in order, each as strace writes it.</summary>
     public static List<string> Traced(string log, Action action)
     {
-        var arguments = new[] { "-f", "-qq", "-e", "trace=openat,rename,renameat,renameat2,fsync", "-e", "signal=none", "-o", log,
+        // -ff: one file per thread (log.TID), so the calls of tests running in parallel on other threads neither mix
+        // with this thread's nor split its lines into "<unfinished ...>" and "<... resumed>" halves.
+        var arguments = new[] { "-f", "-ff", "-qq", "-e", "trace=openat,rename,renameat,renameat2,fsync", "-e", "signal=none", "-o", log,
             "-p", Environment.ProcessId.ToString(CultureInfo.InvariantCulture) };
+        var thread = ThreadId();
         using var strace = Process.Start(new ProcessStartInfo("strace", arguments) { RedirectStandardError = true })
             ?? throw new InvalidOperationException("cannot start strace");
         try
@@ -30,9 +33,13 @@ internal static class SystemCalls
             using (var interrupt = Process.Start("kill", ["-INT", strace.Id.ToString(CultureInfo.InvariantCulture)])) interrupt.WaitForExit();
             strace.WaitForExit();
         }
-        // Lines start with the thread id and pad the result into a column: "123 fsync(7)      = 0" becomes "fsync(7) = 0".
-        return File.ReadLines(log).Select(line => Regex.Replace(line[(line.IndexOf(' ') + 1)..].TrimStart(), @"\s+= ", " = ")).ToList();
+        // Results are padded into a column: "fsync(7)      = 0" becomes "fsync(7) = 0".
+        return File.ReadLines($"{log}.{thread}").Select(line => Regex.Replace(line.TrimStart(), @"\s+= ", " = ")).ToList();
     }
+
+    // The kernel's id of the calling thread: /proc/thread-self links to "PID/task/TID".
+    private static string ThreadId() =>
+        Path.GetFileName(new FileInfo("/proc/thread-self").LinkTarget ?? throw new InvalidOperationException("/proc/thread-self is no link"));
 
     // strace has reached this thread, which is the one that runs the action.
     private static bool Traced() =>
