@@ -84,7 +84,7 @@ internal static class InferenceEmitter
         if (stem.MaxPool)
         {
             w.Line("// max-pool 3x3/2 -> " + stem.Output);
-            w.Line("x = F.max_pool2d(x, kernel_size: 3, stride: 2, padding: 1);");
+            w.Line("x = Maxpool.call(x);");
         }
         for (var i = 0; i < n.Stages.Count; i++)
         {

@@ -26,6 +26,8 @@ internal static class ModelChildren
             foreach (var child in ConvWithNorm("LConv2", "l_conv2", "BnL2", "bn_l2", relu: false)) yield return child;
             foreach (var child in ConvWithNorm("BlInit", "bl_init", "BnBlInit", "bn_bl_init", relu: true)) yield return child;
         }
+        // Parameter-free, so not in the state dict; a child, so the inference form's reader (the ONNX export) sees it.
+        if (n.Stem.MaxPool) yield return new("Maxpool", "maxpool", "MaxPool2d", "MaxPool2d", "Layers.MaxPool()");
         foreach (var stage in n.Stages)
         {
             var (modelType, inferenceType) = stage.Kind switch

@@ -145,6 +145,7 @@ internal static class ModelEmitter
             w.Line("BlInit = " + Conv(stem.Channels, stem.Channels, 1, 1) + ";");
             w.Line("BnBlInit = " + BatchNorm(stem.Channels) + ";");
         }
+        if (stem.MaxPool) w.Line("Maxpool = Layers.MaxPool();");
         foreach (var stage in n.Stages)
         {
             var property = ModelChildren.Property(stage.Name);
@@ -289,7 +290,7 @@ internal static class ModelEmitter
         if (stem.MaxPool)
         {
             w.Line("// max-pool 3x3/2 -> " + stem.Output);
-            w.Line("x = F.max_pool2d(x, kernel_size: 3, stride: 2, padding: 1);");
+            w.Line("x = Maxpool.call(x);");
         }
         for (var i = 0; i < n.Stages.Count; i++)
         {

@@ -18,4 +18,7 @@ public static class Layers
         nn.Conv2d(inChannels, outChannels, kernel_size: kernel, stride: stride, padding: kernel / 2, bias: false);
 
     public static BatchNorm2d BatchNorm(long channels) => nn.BatchNorm2d(channels);
+
+    /// <summary>The stem's 3x3 max pool at stride 2, padding 1 (torchvision's <c>maxpool</c>), in the model and its inference form.</summary>
+    public static MaxPool2d MaxPool() => nn.MaxPool2d(kernel_size: 3, stride: 2, padding: 1);
 }

@@ -8,6 +8,7 @@ using Onnx;
 using BottleneckForm = Dsl.Runtime.Blocks.Bottleneck.Inference;
 using BigLittleForm = Dsl.Runtime.Blocks.BigLittleModule.Inference;
 using ScaleBlockForm = Dsl.Runtime.Blocks.ScaleBlock.Inference;
+using MaxPool2d = TorchSharp.Modules.MaxPool2d;
 
 namespace Dsl.Runtime.Onnx;
 
@@ -54,7 +55,7 @@ public static class OnnxExport
         var stages = new Dictionary<string, OnnxValue>();
         foreach (var (name, module) in form.named_children())
         {
-            if (name is "conv1" or "fc" || BigLittleStem.Contains(name)) continue;
+            if (name is "conv1" or "maxpool" or "fc" || BigLittleStem.Contains(name)) continue;
             x = stages[name] = Stage(ops, name, module, x);
         }
         var head = Child<ClassifierHead>(children, "fc", info.Name);
@@ -76,7 +77,7 @@ public static class OnnxExport
             graph.NodeCount, graph.Proto.Initializer.Count, proto.CalculateSize()));
     }
 
-    /// <summary>conv1, then the bL stem where the model has one, then the max pool where its summary lists one.</summary>
+    /// <summary>conv1, then the bL stem where the model has one, then the max pool where it has one.</summary>
     private static OnnxValue Stem(OnnxOps ops, Dictionary<string, nn.Module> children, ModelInfo info, FusedConv conv1, OnnxValue input)
     {
         var x = ops.Conv("conv1", conv1, input);
@@ -88,7 +89,12 @@ public static class OnnxExport
             var merged = ops.AddInto("l_conv2", Child<FusedConv>(children, "l_conv2", info.Name), big, little, "stem.merge");
             x = ops.Conv("bl_init", Child<FusedConv>(children, "bl_init", info.Name), merged);
         }
-        if (info.Layers.Any(l => l.Name == "maxpool")) x = ops.MaxPool("maxpool", x, kernel: 3, stride: 2, padding: 1);
+        if (children.TryGetValue("maxpool", out var module))
+        {
+            var pool = module as MaxPool2d ?? throw new OnnxExportException($"{info.Name}: maxpool is a {module.GetType().Name}, not a MaxPool2d");
+            x = ops.MaxPool("maxpool", x, Square(pool.kernel_size, "kernel", info.Name), Square(pool.stride ?? pool.kernel_size, "stride", info.Name),
+                Square(pool.padding ?? [0], "padding", info.Name));
+        }
         return x;
     }
 
@@ -103,6 +109,12 @@ public static class OnnxExport
 
     /// <summary>The graph output that holds stage <paramref name="stage"/>'s feature map.</summary>
     public static string FeatureOutputName(int stage) => "stage" + stage;
+
+    /// <summary>A pool's side that is the same along both axes (the one ONNX value written for both).</summary>
+    private static long Square(long[] values, string what, string model) =>
+        values.Length == 1 || values.Length == 2 && values[0] == values[1]
+            ? values[0]
+            : throw new OnnxExportException($"{model}: maxpool's {what} [{string.Join(", ", values)}] differs between height and width");
 
     private static OnnxValue Stage(OnnxOps ops, string name, nn.Module module, OnnxValue x) => module switch
     {
@@ -119,7 +131,7 @@ public static class OnnxExport
 
     /// <summary>
     /// The generated model's <see cref="ModelInfo"/>, from the catalog of its own assembly under the module's name (a
-    /// generated model is named by its canonical name); its layer table says whether the stem has a max pool.
+    /// generated model is named by its canonical name): its name and declared input.
     /// </summary>
     private static ModelInfo InfoOf(nn.Module model)
     {
