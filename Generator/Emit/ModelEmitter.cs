@@ -275,17 +275,17 @@ internal static class ModelEmitter
         var stem = n.Stem;
         FeaturesEmitter.OpenTrunk(w, n, "The stem, then every stage");
         w.Line("// conv1 " + stem.Kernel + "x" + stem.Kernel + "/" + stem.Stride + " -> " + stem.Conv1Output);
-        w.Line("var x = Bn1.call(Autocast.Stem(Conv1, input)).relu_();");
+        w.Line("var x = BatchNormLayout.Normalize(Bn1, Autocast.Stem(Conv1, input)).relu_();");
         if (stem.BigLittle)
         {
             var s = stem.Downsample ? "/2" : "/1";
             w.Line("// bL stem: Big 3x3" + s + " (no ReLU) + Little 3x3/1, 3x3" + s + ", 1x1 (no ReLU), added, ReLU, then 1x1 -> " + stem.Output);
-            w.Line("var big = BnB0.call(BConv0.call(x));");
-            w.Line("var little = BnL0.call(LConv0.call(x)).relu_();");
-            w.Line("little = BnL1.call(LConv1.call(little)).relu_();");
-            w.Line("little = BnL2.call(LConv2.call(little));");
+            w.Line("var big = BatchNormLayout.Normalize(BnB0, BConv0.call(x));");
+            w.Line("var little = BatchNormLayout.Normalize(BnL0, LConv0.call(x)).relu_();");
+            w.Line("little = BatchNormLayout.Normalize(BnL1, LConv1.call(little)).relu_();");
+            w.Line("little = BatchNormLayout.Normalize(BnL2, LConv2.call(little));");
             w.Line("x = big.add_(little).relu_();");
-            w.Line("x = BnBlInit.call(BlInit.call(x)).relu_();");
+            w.Line("x = BatchNormLayout.Normalize(BnBlInit, BlInit.call(x)).relu_();");
         }
         if (stem.MaxPool)
         {

@@ -15,6 +15,7 @@ public static class ReservedNames
         ("Augmentation", "global::Dsl.Runtime.Training.Augmentation"),
         ("Autocast", "global::Dsl.Runtime.Compute.Autocast"),
         ("BatchNorm2d", "global::TorchSharp.Modules.BatchNorm2d"),
+        ("BatchNormLayout", "global::Dsl.Runtime.Blocks.BatchNormLayout"),
         ("BigLittleModule", "global::Dsl.Runtime.Blocks.BigLittleModule"),
         ("Bottleneck", "global::Dsl.Runtime.Blocks.Bottleneck"),
         ("BottleneckSequence", "global::Dsl.Runtime.Blocks.BlockSequence<global::Dsl.Runtime.Blocks.Bottleneck>"),

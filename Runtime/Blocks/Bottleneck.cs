@@ -39,9 +39,9 @@ public sealed partial class Bottleneck : nn.Module<Tensor, Tensor>, IHasInferenc
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = Bn1.call(Conv1.call(input)).relu_();
-        x = Bn2.call(Conv2.call(x)).relu_();
-        x = Bn3.call(Conv3.call(x));
+        var x = BatchNormLayout.Normalize(Bn1, Conv1.call(input)).relu_();
+        x = BatchNormLayout.Normalize(Bn2, Conv2.call(x)).relu_();
+        x = BatchNormLayout.Normalize(Bn3, Conv3.call(x));
         if (SeLayer is not null) x = SeLayer.call(x);
         x = x.add_(Downsample is null ? input : Downsample.call(input));
         if (LastRelu) x = x.relu_();

@@ -22,7 +22,7 @@ public sealed class LittleExpansion : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        return Norm.call(Conv.call(input)).MoveToOuterDisposeScope();
+        return BatchNormLayout.Normalize(Norm, Conv.call(input)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The expansion with its batch norm folded in, no ReLU: the bL-module adds it into the upsampled Big branch.</summary>

@@ -41,9 +41,9 @@ public sealed partial class Shortcut : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         if (Conv is null) return Pool!.call(input);
-        if (Pool is null) return Norm!.call(Conv.call(input));
+        if (Pool is null) return BatchNormLayout.Normalize(Norm!, Conv.call(input));
         using var pooled = Pool.call(input);
-        return Norm!.call(Conv.call(pooled));
+        return BatchNormLayout.Normalize(Norm!, Conv.call(pooled));
     }
 
     /// <summary>Children are registered by position in the constructor.</summary>
