@@ -42,7 +42,7 @@ public sealed partial class ScaleBlock : nn.Module<Tensor, Tensor>, IHasInferenc
         using var scope = NewDisposeScope();
         var x = Stride > 1 ? nn.functional.max_pool2d(input, Stride, Stride) : input;
         var residual = Downsample is null ? x : Downsample.call(x);
-        var reduced = Bn1.call(Conv1.call(x)).relu_();
+        var reduced = BatchNormLayout.Normalize(Bn1, Conv1.call(x)).relu_();
         var outputs = new List<Tensor>(Branches.Count);
         for (var i = 0; i < Branches.Count; i++)
         {
@@ -51,7 +51,7 @@ public sealed partial class ScaleBlock : nn.Module<Tensor, Tensor>, IHasInferenc
         }
         // A lone branch's output is the batch norm's own (a view autograd will not let be changed in place); a concatenation is new.
         var merged = outputs.Count == 1 ? outputs[0].relu() : cat(outputs, 1).relu_();
-        return Bn3.call(Conv3.call(merged)).add_(residual).relu_().MoveToOuterDisposeScope();
+        return BatchNormLayout.Normalize(Bn3, Conv3.call(merged)).add_(residual).relu_().MoveToOuterDisposeScope();
     }
 
     /// <summary>Branches narrower than this are batch-normalized in NCHW while training channels-last.</summary>
