@@ -17,6 +17,9 @@ public sealed class TorchRuntimeTests
     [Fact]
     public void AnUnpatchedLibraryIsExplainedWithItsCauseAndFix()
     {
+        // The package's copy has no libtorch beside it: with libtorch not yet in the process, loading it fails first on
+        // that missing dependency, whichever test ran before. Loaded, its sonames are found, and only GLIBCXX is left.
+        TorchRuntime.EnsureLoaded();
         var systemHasVersion = Encoding.ASCII.GetString(File.ReadAllBytes("/usr/lib/x86_64-linux-gnu/libstdc++.so.6")).Contains("GLIBCXX_3.4.32\0");
         var packaged = Path.Combine(Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
