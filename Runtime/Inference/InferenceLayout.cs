@@ -26,7 +26,7 @@ public readonly record struct InferenceLayout
 
     /// <summary>
     /// <paramref name="tensor"/> in this precision and, for a 4-d tensor, this memory format. TorchSharp has no
-    /// memory-format argument, so channels-last is made as PyTorch makes it: NHWC contiguous, viewed as NCHW.
+    /// memory-format argument, so channels-last is a copy into NHWC strides (<see cref="ChannelsLast.ToChannelsLast(Tensor)"/>).
     /// </summary>
     public Tensor Convert(Tensor tensor)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Dsl.Runtime.Checkpoints;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Distributed;
+using Dsl.Runtime.Inference;
 using Dsl.Runtime.Compute;
 using Dsl.Runtime.Platform;
 using SGD = TorchSharp.Modules.SGD;
@@ -109,9 +110,23 @@ public sealed class TrainingLoop(nn.Module<Tensor, Tensor> model, DataLoader tra
             observer.Warning($"checkpoint '{resumed.FilePath}' holds a moving average of the weights; without --ema it is not continued");
     }
 
-    private EpochMetrics Validate(DataLoader data, DistributedEnvironment? ranks, string what) =>
-        AcrossRanks(ranks, Evaluator.Evaluate(model, data, options.Device, layout.IsChannelsLast(), precision, testAugmentation: options.TestAugmentation),
-            what);
+    // A generated model is validated through its inference form, as `dsl eval` evaluates it: batch norm folded into the
+    // convolutions, in the training precision and layout (a float32 NHWC batch of bLResNet-Small under DSL_CPU=avx2: 12 ms
+    // against 19 ms for the model itself in eval mode). Built from the weights of the moment, disposed right after.
+    private EpochMetrics Validate(DataLoader data, DistributedEnvironment? ranks, string what)
+    {
+        EpochMetrics metrics;
+        if (model is IHasInferenceForm generated)
+        {
+            using var form = generated.ForInference(precision.Value, layout.Value);
+            metrics = Evaluator.Evaluate(form, data, options.Device, testAugmentation: options.TestAugmentation);
+        }
+        else
+        {
+            metrics = Evaluator.Evaluate(model, data, options.Device, layout.IsChannelsLast(), precision, testAugmentation: options.TestAugmentation);
+        }
+        return AcrossRanks(ranks, metrics, what);
+    }
 
     private EpochMetrics TrainEpoch(DataLoader data, DistributedDataParallel? parallel, SGD sgd, WeightAverage? average,
         LearningRateSchedule schedule, int epoch, CancellationToken cancel)

@@ -1,5 +1,6 @@
 using Dsl.Runtime;
 using Dsl.Runtime.Tests.Data;
+using Dsl.Runtime.Inference;
 
 namespace Dsl.Runtime.Tests.Training;
 
@@ -57,6 +58,51 @@ public sealed class TrainingLoopTests
             var a = expected[i].Value.to(float64).data<double>().ToArray();
             var b = actual[i].Value.to(float64).data<double>().ToArray();
             for (var j = 0; j < a.Length; j++) Assert.True(Math.Abs(a[j] - b[j]) <= 1e-6, $"{expected[i].Key}[{j}]: {a[j]} vs {b[j]}");
+        }
+    }
+
+    [Fact]
+    public void AModelWithAnInferenceFormIsValidatedThroughIt()
+    {
+        var (data, validation) = (new SyntheticDataset(32, 3, 1, 8, 8, seed: 3), new SyntheticDataset(30, 3, 1, 8, 8, seed: 4));
+        manual_seed(5);
+        using var model = new TinyNetWithForm();
+        var reports = new List<EpochReport>();
+        new TrainingLoop(model, new DataLoader(data, 16, true), new DataLoader(validation, 16, false),
+            new TrainingOptions { Epochs = 2, MemoryFormat = MemoryFormat.Nhwc }, observer: new Recorder(reports)).Run();
+
+        // The form answers class 0 for every image, so validation scores the share of class 0, whatever the weights learnt.
+        var classZero = 100.0 * Enumerable.Range(0, validation.Count).Count(i => validation.LabelOf(i) == 0) / validation.Count;
+        Assert.All(reports, r => Assert.Equal(classZero, r.Validation!.Top1, 9));
+        Assert.Equal([(Precision.Float32, MemoryFormat.Nhwc), (Precision.Float32, MemoryFormat.Nhwc)], model.Built);
+        Assert.Equal(2, model.Disposed);
+    }
+
+    /// <summary>TinyNet with an inference form that answers class 0 and counts what was built and disposed.</summary>
+    private sealed class TinyNetWithForm() : nn.Module<Tensor, Tensor>(nameof(TinyNetWithForm)), IHasInferenceForm
+    {
+        private readonly TinyNet net = new(1, 3);
+        public List<(Precision, MemoryFormat)> Built { get; } = [];
+        public int Disposed { get; set; }
+
+        public override Tensor forward(Tensor input) => net.call(input);
+
+        public nn.Module<Tensor, Tensor> ForInference(Precision precision, MemoryFormat format)
+        {
+            Built.Add((precision, format));
+            return new ClassZero(this);
+        }
+
+        private sealed class ClassZero(TinyNetWithForm owner) : nn.Module<Tensor, Tensor>(nameof(ClassZero))
+        {
+            public override Tensor forward(Tensor input) =>
+                nn.functional.one_hot(zeros(input.shape[0], ScalarType.Int64), 3).to(ScalarType.Float32) * 10;
+
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing) owner.Disposed++;
+                base.Dispose(disposing);
+            }
         }
     }
 
