@@ -9,8 +9,8 @@ public static class ChannelsLast
     /// <summary>
     /// <paramref name="t"/> with NHWC strides: itself when it has them, else a copy that is a tensor of its own, not a
     /// view. An in-place op on a view (a block's <c>relu_</c> after a norm laid back channels-last) makes autograd
-    /// rebuild the whole base's gradient and run the op's backward on mismatched strides: 7.5% of bLResNet-Small's
-    /// float32 training step went to that ReLU backward when the layout was a permuted view.
+    /// rebuild the whole base's gradient and run the op's backward on mismatched strides: ReLU's backward took 12.6% of
+    /// bLResNet-Small's float32 training step when the layout was a permuted view, 5.4% with the copy.
     /// </summary>
     public static Tensor ToChannelsLast(this Tensor t)
     {
